@@ -1,0 +1,94 @@
+/**
+ * The Thinkube JupyterHub setup as the original Ansible installer deployed it
+ * (inventory example values and the spec's settings). Every default in the
+ * config schema and in the constructs' props comes from here.
+ */
+export const DEFAULTS = {
+  domainName: 'example.com',
+  namespace: 'jupyterhub',
+  hostnamePrefix: 'jupyter',
+  adminUsers: ['admin'],
+  chart: {
+    repo: 'https://hub.jupyter.org/helm-chart/',
+    name: 'jupyterhub',
+    version: '4.4.0',
+    releaseName: 'jupyterhub',
+    helmChartNamespace: 'kube-system',
+  },
+  keycloak: {
+    hostnamePrefix: 'keycloak',
+    realm: 'thinkube',
+    clientId: 'jupyterhub',
+    adminUsername: 'admin',
+    oidcSecretName: 'jupyterhub-oidc-secret',
+    usernameClaim: 'preferred_username',
+    scopes: ['openid', 'profile', 'email'],
+    logoutRedirectHostnamePrefix: 'control',
+  },
+  harbor: {
+    hostnamePrefix: 'harbor',
+    project: 'library',
+  },
+  storage: {
+    storageClassName: 'juicefs-rwx',
+    notebooksCapacity: '100Gi',
+    datasetsCapacity: '500Gi',
+    modelsCapacity: '200Gi',
+    scratchCapacity: '100Gi',
+    examplesCapacity: '1Gi',
+  },
+  images: {
+    tag: 'latest',
+    notebook: ['tk-jupyter-scipy', 'tk-jupyter-ml-cpu', 'tk-jupyter-ml-gpu'],
+    serviceDiscovery: 'tk-service-discovery',
+    fixPermissions: 'busybox:1.37',
+    cloneExamples: 'alpine/git:2.49.1',
+  },
+  resources: {
+    cpuLimit: 4,
+    cpuGuarantee: 1,
+    memoryLimitGi: 8,
+    memoryGuaranteeGi: 2,
+    minMemoryGi: 2,
+    gpuLimit: 0,
+  },
+  spawner: {
+    defaultUrl: '/lab/tree/thinkube/notebooks',
+    startTimeoutSeconds: 120,
+    httpTimeoutSeconds: 60,
+    deleteGracePeriodSeconds: 1,
+    concurrentSpawnLimit: 100,
+  },
+  thinkubeControl: {
+    url: 'http://backend.thinkube-control.svc.cluster.local:8000/api/v1',
+    timeoutSeconds: 2,
+    cacheTtlSeconds: 60,
+  },
+  examples: {
+    enabled: true,
+    repository: 'https://github.com/thinkube/thinkube-ai-examples.git',
+  },
+  ingress: {
+    className: 'nginx',
+    tlsSecretName: 'jupyterhub-tls-secret',
+  },
+  tls: {
+    copyWildcardCertificate: true,
+    sourceNamespace: 'default',
+  },
+  culling: {
+    enabled: true,
+    timeoutSeconds: 3600,
+    everySeconds: 600,
+  },
+  networkPolicy: {
+    enabled: false,
+  },
+  anthropicApiKey: {
+    secretName: 'anthropic-api-key',
+    secretKey: 'api-key',
+  },
+  branding: {
+    announcement: "Welcome to Thinkube AI Lab - Thinkube's intelligent notebook laboratory",
+  },
+} as const;

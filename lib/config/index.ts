@@ -1,0 +1,7 @@
+export type { Config, SecretReference } from './config.js';
+export { DEFAULTS } from './defaults.js';
+export { ENVIRONMENT_OVERRIDES, applyEnvironment } from './environment.js';
+export { ConfigError, type ConfigProblem } from './errors.js';
+export { CONFIG_FILE_VARIABLE, DEFAULT_CONFIG_FILE, type LoadedConfig, loadConfig } from './load.js';
+export { type ConfigInput, configInputSchema } from './schema.js';
+export { parseConfigInput, resolveConfig } from './resolve.js';

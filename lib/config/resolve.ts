@@ -1,0 +1,114 @@
+import type { Config } from './config.js';
+import { DEFAULTS } from './defaults.js';
+import { ConfigError, type ConfigProblem } from './errors.js';
+import { type ConfigInput, configInputSchema } from './schema.js';
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let node: unknown = input;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
+function fieldName(path: readonly PropertyKey[]): string {
+  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i ? '.' : ''}${String(key)}`)).join('') || '(root)';
+}
+
+/** Validates the raw input; throws a ConfigError listing every problem. */
+export function parseConfigInput(input: unknown, source?: string): ConfigInput {
+  const result = configInputSchema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue): ConfigProblem => {
+    if (issue.code === 'unrecognized_keys') {
+      return {
+        field: fieldName([...issue.path, issue.keys[0]]),
+        value: valueAt(input, [...issue.path, issue.keys[0]]),
+        message: 'is not a known field: check the spelling against docs/configuration.md',
+      };
+    }
+    return { field: fieldName(issue.path), value: valueAt(input, issue.path), message: issue.message };
+  });
+  throw new ConfigError(problems, source);
+}
+
+function semanticProblems(config: Config): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const r = config.resources;
+  if (r.cpuGuarantee > r.cpuLimit) {
+    problems.push({ field: 'resources.cpuGuarantee', value: r.cpuGuarantee, message: `must not exceed resources.cpuLimit (${r.cpuLimit})` });
+  }
+  if (r.memoryGuaranteeGi > r.memoryLimitGi) {
+    problems.push({ field: 'resources.memoryGuaranteeGi', value: r.memoryGuaranteeGi, message: `must not exceed resources.memoryLimitGi (${r.memoryLimitGi})` });
+  }
+  if (r.minMemoryGi > r.memoryLimitGi) {
+    problems.push({ field: 'resources.minMemoryGi', value: r.minMemoryGi, message: `must not exceed resources.memoryLimitGi (${r.memoryLimitGi})` });
+  }
+  if (config.keycloak.allowedGroups.length > 0 && !config.keycloak.groupsClaim.enabled) {
+    problems.push({
+      field: 'keycloak.allowedGroups',
+      value: config.keycloak.allowedGroups,
+      message: 'needs keycloak.groupsClaim.enabled: true, so that Keycloak sends the groups claim the hub checks',
+    });
+  }
+  return problems;
+}
+
+/** Fills every default (derived from `domainName` where the seed did) and checks cross-field rules. */
+export function resolveConfig(raw: unknown = {}, source?: string): Config {
+  const input = parseConfigInput(raw, source);
+  const domainName = input.domainName ?? DEFAULTS.domainName;
+  const hostname = input.hostname ?? `${DEFAULTS.hostnamePrefix}.${domainName}`;
+  const keycloakAdmin = input.keycloak?.adminUsername ?? DEFAULTS.keycloak.adminUsername;
+  const d = DEFAULTS;
+  const config: Config = {
+    domainName,
+    namespace: input.namespace ?? d.namespace,
+    hostname,
+    hubUrl: (input.hubUrl ?? `https://${hostname}`).replace(/\/+$/, ''),
+    adminUsers: input.adminUsers ?? [keycloakAdmin],
+    chart: { ...d.chart, ...input.chart },
+    keycloak: {
+      url: (input.keycloak?.url ?? `https://${d.keycloak.hostnamePrefix}.${domainName}`).replace(/\/+$/, ''),
+      realm: input.keycloak?.realm ?? d.keycloak.realm,
+      clientId: input.keycloak?.clientId ?? d.keycloak.clientId,
+      adminUsername: keycloakAdmin,
+      oidcSecretName: input.keycloak?.oidcSecretName ?? d.keycloak.oidcSecretName,
+      usernameClaim: input.keycloak?.usernameClaim ?? d.keycloak.usernameClaim,
+      scopes: input.keycloak?.scopes ?? d.keycloak.scopes,
+      allowedGroups: input.keycloak?.allowedGroups ?? [],
+      groupsClaim: { enabled: false, name: 'groups', ...input.keycloak?.groupsClaim },
+      logoutRedirectUrl: input.keycloak?.logoutRedirectUrl ?? `https://${d.keycloak.logoutRedirectHostnamePrefix}.${domainName}`,
+    },
+    harbor: {
+      registry: input.harbor?.registry ?? `${d.harbor.hostnamePrefix}.${domainName}`,
+      project: input.harbor?.project ?? d.harbor.project,
+    },
+    storage: { ...d.storage, ...input.storage },
+    images: { ...d.images, ...input.images },
+    resources: { ...d.resources, ...input.resources },
+    spawner: { ...d.spawner, ...input.spawner },
+    thinkubeControl: { ...d.thinkubeControl, ...input.thinkubeControl },
+    examples: { ...d.examples, ...input.examples },
+    discovery: { secretAllowList: input.discovery?.secretAllowList ?? [] },
+    ingress: {
+      className: input.ingress?.className ?? d.ingress.className,
+      tlsSecretName: input.ingress?.tlsSecretName ?? d.ingress.tlsSecretName,
+      annotations: input.ingress?.annotations ?? {},
+    },
+    tls: {
+      copyWildcardCertificate: input.tls?.copyWildcardCertificate ?? d.tls.copyWildcardCertificate,
+      sourceSecretName: input.tls?.sourceSecretName ?? `${domainName.replaceAll('.', '-')}-tls`,
+      sourceNamespace: input.tls?.sourceNamespace ?? d.tls.sourceNamespace,
+    },
+    culling: { ...d.culling, ...input.culling },
+    networkPolicy: { ...d.networkPolicy, ...input.networkPolicy },
+    anthropicApiKey: { ...d.anthropicApiKey, ...input.anthropicApiKey },
+    branding: { ...d.branding, ...input.branding },
+    extraValues: input.extraValues ?? {},
+  };
+  const problems = semanticProblems(config);
+  if (problems.length > 0) throw new ConfigError(problems, source);
+  return config;
+}

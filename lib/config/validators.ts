@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+const SEMVER = /^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+const IMAGE = /^[a-z0-9]+([._/:@-][a-zA-Z0-9_.-]+)*$/;
+
+export const dnsLabel = z.string().regex(DNS_LABEL, {
+  error: "is not a DNS label: use lowercase letters, digits and '-', starting and ending with a letter or digit",
+}).max(63, { error: 'is longer than 63 characters' });
+
+export const dnsName = z.string().regex(DNS_NAME, {
+  error: "is not a DNS name: use lowercase letters, digits, '-' and '.'",
+});
+
+export const quantity = z.string().regex(QUANTITY, {
+  error: "is not a Kubernetes quantity: use a number with an optional unit such as '100Gi' or '500Mi'",
+});
+
+export const semver = z.string().regex(SEMVER, { error: "is not a chart version: use semver such as '4.4.0'" });
+
+export const image = z.string().regex(IMAGE, { error: "is not an image reference: use 'registry/name:tag'" });
+
+export const httpUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}, { error: "is not an http(s) URL: use e.g. 'https://keycloak.example.com'" });
+
+export const positive = z.number({ error: 'must be a number' }).positive({ error: 'must be greater than 0' });
+export const nonNegativeInt = z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' })
+  .nonnegative({ error: 'must be 0 or more' });
+
+export const username = z.string().min(1, { error: 'must not be empty' })
+  .regex(/^[^\s/]+$/, { error: "is not a username: no spaces or '/'" });
