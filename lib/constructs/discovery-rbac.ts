@@ -1,0 +1,138 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { readAsset } from '../assets.js';
+import { type Config, resolveConfig } from '../config/index.js';
+
+/** File name of the init script inside its ConfigMap and mount. */
+export const DISCOVERY_SCRIPT_FILE = 'service-discovery-init.sh';
+
+export interface DiscoveryRbacProps {
+  /**
+   * The hub's configuration: namespace, hub URL, chart version and the Secret allow-list.
+   * @default - the example configuration (`resolveConfig({})`)
+   */
+  readonly config?: Config;
+  /**
+   * Name of the ServiceAccount the discovery init container runs as.
+   * @default 'jupyter-service-discovery'
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * Name of the cluster-wide role that reads ConfigMaps; cluster-scoped, so
+   * give each hub its own when several share a cluster.
+   * @default 'jupyter-configmap-reader'
+   */
+  readonly clusterRoleName?: string;
+}
+
+/**
+ * The identity the notebook pod's service-discovery init container uses, with
+ * least privilege: read ConfigMaps anywhere, `get` only the allow-listed
+ * Secrets. Also the ConfigMap carrying the init script, and the hub's own
+ * service registration (`thinkube-service-config`), which exports
+ * `JUPYTERHUB_URL` to other Thinkube components.
+ */
+export class DiscoveryRbacConstruct extends Construct {
+  /** The ServiceAccount's name. */
+  public readonly serviceAccountName: string;
+  /** Name of the ConfigMap holding the init script under `scriptFileName`. */
+  public readonly scriptConfigMapName = 'jupyter-service-discovery-script';
+  /** Key of the script in that ConfigMap. */
+  public readonly scriptFileName = DISCOVERY_SCRIPT_FILE;
+  /** The registration ConfigMap. */
+  public readonly registration: ApiObject;
+
+  constructor(scope: Construct, id: string, props: DiscoveryRbacProps = {}) {
+    super(scope, id);
+    const config = props.config ?? resolveConfig({});
+    const namespace = config.namespace;
+    this.serviceAccountName = props.serviceAccountName ?? 'jupyter-service-discovery';
+    const clusterRoleName = props.clusterRoleName ?? 'jupyter-configmap-reader';
+    const subject = { kind: 'ServiceAccount', name: this.serviceAccountName, namespace };
+
+    new k8s.KubeServiceAccount(this, 'Resource', {
+      metadata: { name: this.serviceAccountName, namespace },
+      automountServiceAccountToken: false,
+    });
+    new k8s.KubeClusterRole(this, 'ConfigMapReader', {
+      metadata: { name: clusterRoleName },
+      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }],
+    });
+    new k8s.KubeClusterRoleBinding(this, 'ConfigMapReaderBinding', {
+      metadata: { name: `${this.serviceAccountName}-binding` },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRoleName },
+      subjects: [subject],
+    });
+
+    const secretsByNamespace = new Map<string, string[]>();
+    for (const ref of config.discovery.secretAllowList) {
+      const names = secretsByNamespace.get(ref.namespace) ?? [];
+      if (!names.includes(ref.name)) names.push(ref.name);
+      secretsByNamespace.set(ref.namespace, names);
+    }
+    for (const [secretNamespace, names] of [...secretsByNamespace].sort(([a], [b]) => a.localeCompare(b))) {
+      const roleName = `${this.serviceAccountName}-secrets`;
+      new k8s.KubeRole(this, `SecretReader-${secretNamespace}`, {
+        metadata: { name: roleName, namespace: secretNamespace },
+        rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: [...names].sort() }],
+      });
+      new k8s.KubeRoleBinding(this, `SecretReaderBinding-${secretNamespace}`, {
+        metadata: { name: roleName, namespace: secretNamespace },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: roleName },
+        subjects: [subject],
+      });
+    }
+
+    new k8s.KubeConfigMap(this, 'Script', {
+      metadata: { name: this.scriptConfigMapName, namespace },
+      data: { [DISCOVERY_SCRIPT_FILE]: readAsset(`discovery/${DISCOVERY_SCRIPT_FILE}`) },
+    });
+
+    this.registration = new k8s.KubeConfigMap(this, 'Registration', {
+      metadata: {
+        name: 'thinkube-service-config',
+        namespace,
+        labels: {
+          'thinkube.io/managed': 'true',
+          'thinkube.io/service-type': 'core',
+          'thinkube.io/service-name': 'jupyterhub',
+          'thinkube.io/component-version': config.chart.version,
+        },
+      },
+      data: { 'service.yaml': stringify(registrationDocument(config)) },
+    });
+  }
+}
+
+function registrationDocument(config: Config) {
+  return {
+    service: {
+      name: 'jupyterhub',
+      display_name: 'Thinkube AI Lab',
+      description: 'AI-powered notebook environment for ML, agents, and data science',
+      type: 'core',
+      category: 'ai',
+      icon: '/icons/tk_ai.svg',
+      component_version: config.chart.version,
+      endpoints: [{
+        name: 'web',
+        type: 'http',
+        url: `${config.hubUrl}/hub/oauth_login?next=`,
+        health_url: `${config.hubUrl}/hub/api`,
+        description: 'JupyterHub web interface (Keycloak SSO)',
+        primary: true,
+      }],
+      dependencies: ['keycloak', 'juicefs', 'thinkube-control'],
+      scaling: {
+        resource_type: 'deployment',
+        resource_name: 'hub',
+        namespace: config.namespace,
+        min_replicas: 1,
+        can_disable: true,
+      },
+      environment_variables: [{ name: 'JUPYTERHUB_URL', value: config.hubUrl }],
+    },
+  };
+}

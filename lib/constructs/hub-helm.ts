@@ -1,0 +1,62 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { HelmChart, HelmChartSpecFailurePolicy } from '../../imports/helm.cattle.io.js';
+import { type Config, resolveConfig } from '../config/index.js';
+import { type Values, buildValues } from '../values/index.js';
+import type { DiscoveryRbacConstruct } from './discovery-rbac.js';
+import type { StorageConstruct } from './storage.js';
+
+export interface HubHelmProps {
+  /**
+   * The hub's configuration.
+   * @default - the example configuration (`resolveConfig({})`)
+   */
+  readonly config?: Config;
+  /** The claims, volumes and mounts the notebook pods use. */
+  readonly storage: StorageConstruct;
+  /** The identity and script of the service-discovery init container. */
+  readonly discovery: DiscoveryRbacConstruct;
+}
+
+/**
+ * The Zero-to-JupyterHub chart as a `HelmChart` (helm.cattle.io/v1) carrying
+ * the complete values. No secret is in the values: the OIDC client secret
+ * reaches the hub from the `jupyterhub-oidc-secret` Secret.
+ * @see https://z2jh.jupyter.org/en/stable/resources/reference.html
+ */
+export class HubHelmConstruct extends Construct {
+  /** The Helm release name. */
+  public readonly releaseName: string;
+  /** The namespace the chart installs into. */
+  public readonly namespace: string;
+  /** The Z2JH values document carried by the HelmChart. */
+  public readonly valuesDocument: Readonly<Values>;
+  /** The chart's public proxy Service, which the Ingress routes to. */
+  public readonly proxyServiceName = 'proxy-public';
+  /** Port of `proxyServiceName`. */
+  public readonly proxyServicePort = 80;
+  /** The HelmChart object (also `ApiObject.of(this)`). */
+  public readonly helmChart: ApiObject;
+
+  constructor(scope: Construct, id: string, props: HubHelmProps) {
+    super(scope, id);
+    const config = props.config ?? resolveConfig({});
+    this.releaseName = config.chart.releaseName;
+    this.namespace = config.namespace;
+    this.valuesDocument = buildValues(config, props.storage, props.discovery);
+    this.helmChart = new HelmChart(this, 'Resource', {
+      metadata: { name: this.releaseName, namespace: config.chart.helmChartNamespace },
+      spec: {
+        repo: config.chart.repo,
+        chart: config.chart.name,
+        version: config.chart.version,
+        targetNamespace: this.namespace,
+        // A failed upgrade must never uninstall the hub (and its user database).
+        failurePolicy: HelmChartSpecFailurePolicy.ABORT,
+        // YAML 1.1 output quotes strings such as 'yes' that helm would read as booleans.
+        valuesContent: stringify(this.valuesDocument, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false }),
+      },
+    });
+  }
+}

@@ -1,0 +1,86 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { type Config, resolveConfig } from '../config/index.js';
+import type { Volume, VolumeMount } from '../values/kubernetes-types.js';
+
+/** Where the notebook container sees each volume; never `/home/jovyan` itself (it would hide the image's ~/.local). */
+export const MOUNT_PATHS = {
+  notebooks: '/home/jovyan/thinkube/notebooks',
+  datasets: '/home/jovyan/thinkube/datasets',
+  models: '/home/jovyan/thinkube/models',
+  scratch: '/home/jovyan/scratch',
+  examples: '/home/jovyan/thinkube/examples-repo',
+  serviceEnv: '/home/jovyan/.config/thinkube',
+} as const;
+
+export type SharedVolume = 'notebooks' | 'datasets' | 'models';
+
+export interface StorageProps {
+  /**
+   * The hub's configuration: namespace, storage class and capacities.
+   * @default - the example configuration (`resolveConfig({})`)
+   */
+  readonly config?: Config;
+}
+
+/**
+ * The JuiceFS ReadWriteMany claims shared by every notebook pod, and the
+ * volumes and mounts a notebook pod needs (claims plus scratch, examples and
+ * service-env emptyDirs).
+ */
+export class StorageConstruct extends Construct {
+  /** Claim names by purpose. */
+  public readonly claimNames: Readonly<Record<SharedVolume, string>>;
+  /** The PersistentVolumeClaim objects by purpose (patch them with `addJsonPatch`). */
+  public readonly claims: Readonly<Record<SharedVolume, ApiObject>>;
+  /** Volume name of the scratch emptyDir. */
+  public readonly scratchVolumeName = 'scratch';
+  /** Volume name of the emptyDir the examples are cloned into. */
+  public readonly examplesVolumeName = 'examples-repo';
+  /** Volume name of the emptyDir holding the generated service-env.sh. */
+  public readonly serviceEnvVolumeName = 'thinkube-config';
+  /** Volumes for the notebook pod. */
+  public readonly volumes: readonly Volume[];
+  /** Mounts for the notebook container. */
+  public readonly volumeMounts: readonly VolumeMount[];
+
+  constructor(scope: Construct, id: string, props: StorageProps = {}) {
+    super(scope, id);
+    const config = props.config ?? resolveConfig({});
+    const { storage, namespace } = config;
+    const capacities: Record<SharedVolume, string> = {
+      notebooks: storage.notebooksCapacity,
+      datasets: storage.datasetsCapacity,
+      models: storage.modelsCapacity,
+    };
+    const purposes = Object.keys(capacities) as SharedVolume[];
+    const claimNames = {} as Record<SharedVolume, string>;
+    const claims = {} as Record<SharedVolume, ApiObject>;
+    for (const purpose of purposes) {
+      claimNames[purpose] = `jupyterhub-${purpose}-pvc`;
+      claims[purpose] = new k8s.KubePersistentVolumeClaim(this, purpose[0].toUpperCase() + purpose.slice(1), {
+        metadata: { name: claimNames[purpose], namespace, labels: { 'app.kubernetes.io/part-of': 'thinkube-jupyterhub' } },
+        spec: {
+          accessModes: ['ReadWriteMany'],
+          storageClassName: storage.storageClassName,
+          resources: { requests: { storage: k8s.Quantity.fromString(capacities[purpose]) } },
+        },
+      });
+    }
+    this.claimNames = claimNames;
+    this.claims = claims;
+    this.volumes = [
+      ...purposes.map((purpose) => ({ name: purpose, persistentVolumeClaim: { claimName: claimNames[purpose] } })),
+      { name: this.scratchVolumeName, emptyDir: { sizeLimit: storage.scratchCapacity } },
+      { name: this.examplesVolumeName, emptyDir: { sizeLimit: storage.examplesCapacity } },
+      { name: this.serviceEnvVolumeName, emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
+    ];
+    this.volumeMounts = [
+      ...purposes.map((purpose) => ({ name: purpose, mountPath: MOUNT_PATHS[purpose] })),
+      { name: this.scratchVolumeName, mountPath: MOUNT_PATHS.scratch },
+      { name: this.examplesVolumeName, mountPath: MOUNT_PATHS.examples },
+      { name: this.serviceEnvVolumeName, mountPath: MOUNT_PATHS.serviceEnv },
+    ];
+  }
+}

@@ -1,0 +1,61 @@
+import type { Config } from '../config/index.js';
+import type { Values } from './merge.js';
+
+/** The Keycloak endpoint of the configured realm, e.g. `auth` or `token`. */
+export function keycloakEndpoint(config: Config, endpoint: string): string {
+  return `${config.keycloak.url}/realms/${encodeURIComponent(config.keycloak.realm)}/protocol/openid-connect/${endpoint}`;
+}
+
+/**
+ * Keycloak's logout URL in the form Keycloak 18+ accepts: `post_logout_redirect_uri`
+ * plus `client_id` (the old `redirect_uri` parameter was removed).
+ */
+export function keycloakLogoutUrl(config: Config): string {
+  const query = new URLSearchParams({
+    post_logout_redirect_uri: config.keycloak.logoutRedirectUrl,
+    client_id: config.keycloak.clientId,
+  });
+  return `${keycloakEndpoint(config, 'logout')}?${query}`;
+}
+
+/** The hub's OAuth callback URL, which Keycloak must list as a redirect URI. */
+export function oauthCallbackUrl(config: Config): string {
+  return `${config.hubUrl}/hub/oauth_callback`;
+}
+
+/**
+ * GenericOAuthenticator against Keycloak. The client secret never enters the
+ * values: the hub reads it from `OAUTH_CLIENT_SECRET`, set from the OIDC Secret.
+ */
+export function authValues(config: Config): Values {
+  const { keycloak } = config;
+  const groups = keycloak.allowedGroups.length > 0;
+  return {
+    hub: {
+      config: {
+        JupyterHub: { authenticator_class: 'generic-oauth' },
+        Authenticator: {
+          admin_users: [...config.adminUsers],
+          ...(groups ? { allowed_groups: [...keycloak.allowedGroups] } : { allow_all: true }),
+        },
+        GenericOAuthenticator: {
+          client_id: keycloak.clientId,
+          oauth_callback_url: oauthCallbackUrl(config),
+          authorize_url: keycloakEndpoint(config, 'auth'),
+          token_url: keycloakEndpoint(config, 'token'),
+          userdata_url: keycloakEndpoint(config, 'userinfo'),
+          logout_redirect_url: keycloakLogoutUrl(config),
+          login_service: 'Keycloak',
+          username_claim: keycloak.usernameClaim,
+          scope: [...keycloak.scopes],
+          ...(groups ? { auth_state_groups_key: `oauth_user.${keycloak.groupsClaim.name}`, manage_groups: false } : {}),
+        },
+      },
+      extraEnv: {
+        OAUTH_CLIENT_SECRET: {
+          valueFrom: { secretKeyRef: { name: keycloak.oidcSecretName, key: 'client_secret' } },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import type { Config } from '../config/index.js';
+import type { Values } from './merge.js';
+
+/** Parameters the hub Python reads with `z2jh.get_config('custom.…')`. */
+export function customValues(config: Config): Values {
+  return {
+    custom: {
+      thinkubeControl: { ...config.thinkubeControl },
+      images: {
+        registry: config.harbor.registry,
+        project: config.harbor.project,
+        tag: config.images.tag,
+        fallback: [...config.images.notebook],
+      },
+      resources: { ...config.resources },
+    },
+  };
+}

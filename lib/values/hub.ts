@@ -1,0 +1,32 @@
+import type { Config } from '../config/index.js';
+import type { Values } from './merge.js';
+
+/** Hub, proxy and culling settings from the spec's "Hub Configuration". */
+export function hubValues(config: Config): Values {
+  const networkPolicy = { enabled: config.networkPolicy.enabled };
+  return {
+    hub: {
+      // The spec's "Base URL: /hub/" is JupyterHub's own /hub/ prefix: base_url
+      // stays '/' so that the callback is https://<host>/hub/oauth_callback.
+      baseUrl: '/',
+      concurrentSpawnLimit: config.spawner.concurrentSpawnLimit,
+      shutdownOnLogout: true,
+      allowNamedServers: false,
+      networkPolicy,
+    },
+    proxy: {
+      // The Ingress reaches proxy-public inside the cluster; no cloud load balancer.
+      service: { type: 'ClusterIP' },
+      chp: { networkPolicy },
+    },
+    ingress: { enabled: false },
+    cull: {
+      enabled: config.culling.enabled,
+      timeout: config.culling.timeoutSeconds,
+      every: config.culling.everySeconds,
+    },
+    // Notebook images are several GiB: pulling them in a pre-install hook on
+    // every upgrade would hold the HelmChart job; the continuous puller stays.
+    prePuller: { hook: { enabled: false } },
+  };
+}

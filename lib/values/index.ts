@@ -1,0 +1,28 @@
+import type { Config } from '../config/index.js';
+import type { DiscoveryRbacConstruct } from '../constructs/discovery-rbac.js';
+import type { StorageConstruct } from '../constructs/storage.js';
+import { authValues } from './auth.js';
+import { brandingValues } from './branding.js';
+import { customValues } from './custom.js';
+import { hubPythonValues } from './hub-python.js';
+import { hubValues } from './hub.js';
+import { type Values, mergeAll } from './merge.js';
+import { singleuserValues } from './singleuser.js';
+
+export { keycloakEndpoint, keycloakLogoutUrl, oauthCallbackUrl } from './auth.js';
+export { imageReference } from './images.js';
+export { type Values, deepMerge, mergeAll } from './merge.js';
+export { escapeBraces } from './singleuser.js';
+
+/** The complete Z2JH values: one builder per concern, then the config's `extraValues` on top. */
+export function buildValues(config: Config, storage: StorageConstruct, discovery: DiscoveryRbacConstruct): Values {
+  return mergeAll(
+    hubValues(config),
+    authValues(config),
+    singleuserValues(config, storage, discovery),
+    brandingValues(config),
+    customValues(config),
+    hubPythonValues(),
+    config.extraValues as Values,
+  );
+}

@@ -1,0 +1,178 @@
+import type { Config } from '../config/index.js';
+import type { DiscoveryRbacConstruct } from '../constructs/discovery-rbac.js';
+import { MOUNT_PATHS, type StorageConstruct } from '../constructs/storage.js';
+import { imageReference, splitImage } from './images.js';
+import type { Container, EnvVar, Volume } from './kubernetes-types.js';
+import type { Values } from './merge.js';
+
+const JOVYAN_UID = 1000;
+const USERS_GID = 100;
+const SERVICE_ENV_FILE = `${MOUNT_PATHS.serviceEnv}/service-env.sh`;
+const TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
+const DISCOVERY_SCRIPT_DIR = '/opt/thinkube/discovery';
+const DISCOVERY_TOKEN_VOLUME = 'discovery-token';
+const DISCOVERY_SCRIPT_VOLUME = 'discovery-script';
+
+/** KubeSpawner runs str.format over init containers: double the braces that must stay literal. */
+export function escapeBraces(text: string): string {
+  return text.replaceAll('{', '{{').replaceAll('}', '}}');
+}
+
+function shell(image: string, name: string, script: string, extra: Omit<Container, 'name' | 'image' | 'command'>): Container {
+  return { name, image, command: ['sh', '-c', escapeBraces(script)], ...extra };
+}
+
+function fixPermissions(config: Config): Container {
+  const dirs = (['notebooks', 'datasets', 'models'] as const).map((purpose) => `/mnt/${purpose}`).join(' ');
+  const script = [
+    'set -eu',
+    `for dir in ${dirs}; do`,
+    '  if [ ! -f "$dir/.thinkube-initialized" ]; then',
+    `    chown ${JOVYAN_UID}:${USERS_GID} "$dir" && chmod 2775 "$dir" && touch "$dir/.thinkube-initialized"`,
+    '    echo "initialized $dir"',
+    '  fi',
+    'done',
+  ].join('\n');
+  return shell(config.images.fixPermissions, 'fix-permissions', script, {
+    securityContext: { runAsUser: 0, runAsGroup: 0, allowPrivilegeEscalation: false },
+    volumeMounts: (['notebooks', 'datasets', 'models'] as const).map((purpose) => ({ name: purpose, mountPath: `/mnt/${purpose}` })),
+  });
+}
+
+function cloneExamples(config: Config, storage: StorageConstruct): Container {
+  const script = [
+    'set -u',
+    'target=/examples/thinkube-ai-examples',
+    'rm -rf "$target"',
+    'if git clone --depth 1 "$EXAMPLES_REPOSITORY" "$target"; then echo "cloned $EXAMPLES_REPOSITORY";',
+    'else echo "examples repository unavailable: continuing without examples" >&2; fi',
+    `chown -R ${JOVYAN_UID}:${USERS_GID} /examples`,
+  ].join('\n');
+  return shell(config.images.cloneExamples, 'clone-examples', script, {
+    env: [{ name: 'EXAMPLES_REPOSITORY', value: escapeBraces(config.examples.repository) }],
+    securityContext: { runAsUser: 0, runAsGroup: 0, allowPrivilegeEscalation: false },
+    volumeMounts: [{ name: storage.examplesVolumeName, mountPath: '/examples' }],
+  });
+}
+
+function serviceDiscovery(config: Config, storage: StorageConstruct, discovery: DiscoveryRbacConstruct): Container {
+  return {
+    name: 'service-discovery',
+    image: imageReference(config, config.images.serviceDiscovery),
+    command: ['bash', `${DISCOVERY_SCRIPT_DIR}/${discovery.scriptFileName}`],
+    env: [
+      { name: 'THINKUBE_SERVICE_ENV_FILE', value: SERVICE_ENV_FILE },
+      { name: 'THINKUBE_DISCOVERY_SELECTOR', value: 'thinkube.io/managed=true' },
+    ],
+    securityContext: { runAsUser: JOVYAN_UID, runAsGroup: USERS_GID, allowPrivilegeEscalation: false },
+    volumeMounts: [
+      { name: storage.serviceEnvVolumeName, mountPath: MOUNT_PATHS.serviceEnv },
+      { name: DISCOVERY_SCRIPT_VOLUME, mountPath: DISCOVERY_SCRIPT_DIR, readOnly: true },
+      { name: DISCOVERY_TOKEN_VOLUME, mountPath: TOKEN_PATH, readOnly: true },
+    ],
+  };
+}
+
+/** The token only the discovery init container mounts (the pod itself automounts none). */
+function discoveryVolumes(discovery: DiscoveryRbacConstruct): Volume[] {
+  return [
+    { name: DISCOVERY_SCRIPT_VOLUME, configMap: { name: discovery.scriptConfigMapName, defaultMode: 0o555 } },
+    {
+      name: DISCOVERY_TOKEN_VOLUME,
+      projected: {
+        defaultMode: 0o440,
+        sources: [
+          { serviceAccountToken: { path: 'token', expirationSeconds: 3600 } },
+          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+          { downwardAPI: { items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }] } },
+        ],
+      },
+    },
+  ];
+}
+
+function environment(config: Config): Record<string, string | Omit<EnvVar, 'name'>> {
+  return {
+    NVIDIA_DRIVER_CAPABILITIES: 'compute,utility',
+    JUPYTER_ENABLE_LAB: 'yes',
+    GRANT_SUDO: 'yes',
+    JUPYTER_LAB_ENABLE_COLLABORATION: 'true',
+    ANTHROPIC_API_KEY: {
+      valueFrom: {
+        secretKeyRef: { name: config.anthropicApiKey.secretName, key: config.anthropicApiKey.secretKey, optional: true },
+      },
+    },
+  };
+}
+
+const BASHRC_LINES = [
+  `[ -f ${SERVICE_ENV_FILE} ] && . ${SERVICE_ENV_FILE}`,
+  '[ -f /home/jovyan/.secrets.env ] && . /home/jovyan/.secrets.env',
+];
+
+/** Adds the service env and thinkube-control API keys to terminals, once; the hook runs as root (GRANT_SUDO). */
+function postStartScript(): string {
+  return [
+    'bashrc=/home/jovyan/.bashrc',
+    'grep -qs "thinkube/service-env.sh" "$bashrc" ||',
+    `  printf '%s\\n' ${BASHRC_LINES.map((line) => `'${line}'`).join(' ')} >> "$bashrc"`,
+    `chown ${JOVYAN_UID}:${USERS_GID} "$bashrc" 2>/dev/null || true`,
+  ].join('\n');
+}
+
+/**
+ * The command KubeSpawner appends its arguments to: through the image's
+ * start.sh (which honours GRANT_SUDO as root, then drops to jovyan), source the
+ * discovered service environment, then exec jupyterhub-singleuser.
+ */
+const SINGLEUSER_CMD = [
+  'start.sh',
+  'bash',
+  '-c',
+  `if [ -f ${SERVICE_ENV_FILE} ]; then . ${SERVICE_ENV_FILE}; fi; exec jupyterhub-singleuser "$@"`,
+  'jupyterhub-singleuser',
+];
+
+/** The notebook pod, in Z2JH `singleuser` keys (plus the KubeSpawner traits the chart has no key for). */
+export function singleuserValues(config: Config, storage: StorageConstruct, discovery: DiscoveryRbacConstruct): Values {
+  const r = config.resources;
+  const initContainers = [
+    fixPermissions(config),
+    ...(config.examples.enabled ? [cloneExamples(config, storage)] : []),
+    serviceDiscovery(config, storage, discovery),
+  ];
+  return {
+    singleuser: {
+      image: splitImage(imageReference(config, config.images.notebook[0])),
+      storage: {
+        type: 'none',
+        extraVolumes: [...storage.volumes, ...discoveryVolumes(discovery)],
+        extraVolumeMounts: [...storage.volumeMounts],
+      },
+      serviceAccountName: discovery.serviceAccountName,
+      initContainers,
+      extraEnv: environment(config),
+      lifecycleHooks: { postStart: { exec: { command: ['sh', '-c', postStartScript()] } } },
+      cmd: SINGLEUSER_CMD,
+      defaultUrl: config.spawner.defaultUrl,
+      startTimeout: config.spawner.startTimeoutSeconds,
+      // GRANT_SUDO needs start.sh to run as root; it then switches to jovyan.
+      uid: 0,
+      fsGid: USERS_GID,
+      allowPrivilegeEscalation: true,
+      cpu: { limit: r.cpuLimit, guarantee: r.cpuGuarantee },
+      memory: { limit: `${r.memoryLimitGi}G`, guarantee: `${r.memoryGuaranteeGi}G` },
+      extraResource: r.gpuLimit > 0 ? { limits: { 'nvidia.com/gpu': String(r.gpuLimit) } } : {},
+      networkPolicy: { enabled: config.networkPolicy.enabled },
+    },
+    hub: {
+      config: {
+        KubeSpawner: {
+          automount_service_account_token: false,
+          http_timeout: config.spawner.httpTimeoutSeconds,
+          delete_grace_period: config.spawner.deleteGracePeriodSeconds,
+        },
+      },
+    },
+  };
+}
