@@ -38,9 +38,19 @@ first_error_line() {
 # `get --raw` skips kubectl's API discovery: exactly one request, and no
 # discovery cache to write in a read-only home.
 list_configmaps() {
-  local query
-  query="$(jq -rn --arg s "$selector" '$s | @uri')"
-  kubectl get --raw "/api/v1/configmaps?labelSelector=${query}" >"$work/list.json" 2>"$work/list.err"
+  kubectl get --raw "/api/v1/configmaps?labelSelector=$(uri_encode "$selector")" >"$work/list.json" 2>"$work/list.err"
+}
+
+uri_encode() {
+  local LC_ALL=C text="$1" encoded='' char i
+  for ((i = 0; i < ${#text}; i++)); do
+    char="${text:i:1}"
+    case "$char" in
+      [A-Za-z0-9._~-]) encoded+="$char" ;;
+      *) printf -v char '%%%02X' "'$char" && encoded+="$char" ;;
+    esac
+  done
+  printf '%s' "$encoded"
 }
 
 # --- 2. service.yaml → JSON with every scalar as its YAML text --------------
@@ -167,10 +177,7 @@ readonly render_program='
       messages: (
         [$entries[] | select(.skip_service or .skip) | "\(.cm): \(.skip_service // .skip), skipped"]
         + [$overridden[] | "\(.cm): \(.var) is defined again by a later service, skipped"]),
-      services: ([$entries[] | select(.service)] | length),
-      skipped_services: ([$entries[] | select(.skip_service)] | length),
-      variables: ($written | length),
-      skipped_variables: ([$entries[] | select(.skip)] + $overridden | length)
+      summary: "\($entries | map(select(.service)) | length) services, \($written | length) variables; skipped \($entries | map(select(.skip_service)) | length) services, \($entries | map(select(.skip)) + $overridden | length) variables"
     }'
 
 # Called in a condition, where `set -e` does not apply: every step checks.
@@ -198,9 +205,11 @@ main() {
     jq "$plan_program" "$work/services.json" >"$work/plan.json"
     read_secrets
     jq --slurpfile secrets "$work/secrets.json" "$render_program" "$work/plan.json" >"$work/render.json"
-    jq -r '.messages[]' "$work/render.json" | while IFS= read -r line; do say "$line"; done
     { printf '%s\n' "$header"; jq -j '.file' "$work/render.json"; } >"$work/file"
-    summary="$(jq -r '"\(.services) services, \(.variables) variables; skipped \(.skipped_services) services, \(.skipped_variables) variables"' "$work/render.json")"
+    local lines
+    mapfile -t lines < <(jq -r '.messages[], .summary' "$work/render.json")
+    if [ "${#lines[@]}" -gt 1 ]; then printf 'service-discovery: %s\n' "${lines[@]:0:${#lines[@]}-1}" >&2; fi
+    summary="${lines[-1]}"
   fi
   if ! write_file "$work/file"; then
     say "cannot write $out"
