@@ -1,0 +1,134 @@
+# thinkube-control reader for the spawn form (hub.extraConfig; the chart runs
+# the snippets in one namespace, in file-name order).
+#
+# thinkube-control used to be called on every form render and again at spawn
+# time, in series, with 10 s timeouts, and a failure exited the hub. Here each
+# endpoint's answer is cached for a TTL, concurrent renders share one upstream
+# request per endpoint, the three endpoints are read in parallel, every request
+# has a short timeout, and no failure ever escapes: callers get the last good
+# answer or None, plus a note saying how old it is.
+
+import asyncio
+import json
+import logging
+import time
+
+from tornado.httpclient import AsyncHTTPClient
+from z2jh import get_config
+
+thinkube_log = logging.getLogger("JupyterHub").getChild("thinkube")
+
+
+def thinkube_number(value, default, minimum):
+    """A numeric setting from the values, or the default when absent or wrong."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= minimum:
+        return value
+    return default
+
+
+class ThinkubeEndpoint:
+    """One endpoint's cached answer, refreshed at most once per TTL."""
+
+    def __init__(self, control, path, parse, describe):
+        self.control = control
+        self.path = path
+        self.parse = parse
+        self.describe = describe
+        self.value = None
+        self.fetched_at = None
+        self.failed_at = None
+        self.inflight = None
+
+    def age(self, now):
+        return None if self.fetched_at is None else now - self.fetched_at
+
+    async def get(self):
+        """(value, age in seconds): value None when no answer was ever usable."""
+        now = self.control.clock()
+        age = self.age(now)
+        fresh = age is not None and age < self.control.ttl
+        backing_off = self.failed_at is not None and now - self.failed_at < self.control.retry_after
+        if not fresh and not backing_off:
+            if self.inflight is None or self.inflight.done():
+                self.inflight = asyncio.ensure_future(self._refresh())
+            try:
+                # shield: a waiter that gives up must not cancel the shared request.
+                await asyncio.wait_for(asyncio.shield(self.inflight), self.control.timeout + 0.5)
+            except asyncio.TimeoutError:
+                pass
+        return self.value, self.age(self.control.clock())
+
+    async def _refresh(self):
+        started = self.control.clock()
+        try:
+            response = await AsyncHTTPClient().fetch(
+                self.control.base_url + self.path,
+                connect_timeout=self.control.timeout,
+                request_timeout=self.control.timeout,
+                raise_error=False,
+                headers={"Accept": "application/json"},
+            )
+            if response.code != 200:
+                raise ValueError(f"HTTP {response.code}{thinkube_error_detail(response)}")
+            value = self.parse(json.loads(response.body))
+        except Exception as error:  # noqa: BLE001 - nothing may escape into the hub
+            self.failed_at = self.control.clock()
+            kept = "no earlier answer, using the fallback from config"
+            if self.fetched_at is not None:
+                kept = f"keeping the answer from {self.failed_at - self.fetched_at:.0f} s ago"
+            thinkube_log.warning(
+                "thinkube-control %s unavailable (%s: %s): %s",
+                self.path, type(error).__name__, str(error)[:200], kept,
+            )
+            return
+        self.value = value
+        self.fetched_at = self.control.clock()
+        self.failed_at = None
+        thinkube_log.info(
+            "thinkube-control %s refreshed in %.0f ms: %s",
+            self.path, (self.fetched_at - started) * 1000, self.describe(value),
+        )
+
+
+def thinkube_error_detail(response):
+    """The FastAPI {"detail": ...} of an error answer, if there is one."""
+    try:
+        detail = json.loads(response.body).get("detail")
+    except Exception:  # noqa: BLE001 - any body shape is possible
+        return ""
+    return f": {str(detail)[:120]}" if isinstance(detail, str) else ""
+
+
+class ThinkubeControl:
+    """The three reads the spawn form needs, parameters from custom.thinkubeControl."""
+
+    def __init__(self, base_url, timeout, ttl, clock=time.monotonic):
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.ttl = ttl
+        # After a failure, don't ask again for a while: renders stay fast while
+        # thinkube-control is down, and recovery is still noticed quickly.
+        self.retry_after = min(10, ttl)
+        self.clock = clock
+        self.images = ThinkubeEndpoint(self, "/images/jupyter", thinkube_parse_images,
+                                       lambda v: f"{len(v)} images")
+        self.nodes = ThinkubeEndpoint(self, "/cluster/resources", thinkube_parse_nodes,
+                                      lambda v: f"{len(v)} nodes")
+        self.defaults = ThinkubeEndpoint(self, "/jupyterhub/config", thinkube_parse_defaults,
+                                         lambda v: f"defaults {v}")
+
+    async def read(self):
+        """All three answers, fetched in parallel: {name: (value, age)}."""
+        names = ("images", "nodes", "defaults")
+        answers = await asyncio.gather(*(getattr(self, name).get() for name in names))
+        return dict(zip(names, answers))
+
+
+thinkube_control = ThinkubeControl(
+    base_url=str(get_config(
+        "custom.thinkubeControl.url",
+        "http://backend.thinkube-control.svc.cluster.local:8000/api/v1",
+    )),
+    timeout=thinkube_number(get_config("custom.thinkubeControl.timeoutSeconds"), 2, 0.1),
+    ttl=thinkube_number(get_config("custom.thinkubeControl.cacheTtlSeconds"), 60, 0),
+)

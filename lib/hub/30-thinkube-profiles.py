@@ -1,0 +1,231 @@
+# The spawn form's one profile, "Custom Resource Allocation" (hub.extraConfig).
+#
+# Each choice carries its own kubespawner_override, so the user's selections
+# become the pod inside KubeSpawner.start() (which applies profile overrides
+# after pre_spawn_hook), and KubeSpawner itself rejects a choice that was never
+# offered. profile_list runs twice per spawn (form, then start): the profiles
+# built for a spawner's form are pinned to it and reused while its spawn is
+# pending, so a TTL expiry in between cannot change what was offered.
+
+import html
+
+from z2jh import get_config
+
+THINKUBE_PROFILE_SLUG = "custom"
+THINKUBE_CPU_STEPS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128)
+THINKUBE_MEMORY_STEPS = (2, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
+THINKUBE_FALLBACK_IMAGES = ("tk-jupyter-scipy", "tk-jupyter-ml-cpu", "tk-jupyter-ml-gpu")
+
+
+def thinkube_resource_settings():
+    """custom.resources: the config's defaults, used when thinkube-control has none."""
+    def whole(key, default, minimum):
+        value = get_config(f"custom.resources.{key}")
+        valid = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= minimum
+        return int(value) if valid else default
+
+    settings = {
+        "cpu_limit": whole("cpuLimit", 4, 1),
+        "cpu_guarantee": whole("cpuGuarantee", 1, 0),
+        "memory_limit_gi": whole("memoryLimitGi", 8, 1),
+        "memory_guarantee_gi": whole("memoryGuaranteeGi", 2, 0),
+        "min_memory_gi": whole("minMemoryGi", 2, 1),
+        "gpu_limit": whole("gpuLimit", 0, 0),
+    }
+    settings["memory_limit_gi"] = max(settings["memory_limit_gi"], settings["min_memory_gi"])
+    return settings
+
+
+def thinkube_fallback_images():
+    """custom.images.fallback as image entries pulled from the configured registry."""
+    names = get_config("custom.images.fallback")
+    if not isinstance(names, list):
+        names = THINKUBE_FALLBACK_IMAGES
+    entries = [{"name": n, "display_name": n} for n in names if isinstance(n, str)]
+    try:
+        return thinkube_parse_images(entries)
+    except ValueError:
+        return thinkube_parse_images([{"name": n} for n in THINKUBE_FALLBACK_IMAGES])
+
+
+def thinkube_escape(text):
+    # KubeSpawner's form template does not autoescape.
+    return html.escape(str(text), quote=True)
+
+
+def thinkube_clamp(value, low, high):
+    return max(low, min(high, value))
+
+
+def thinkube_steps(steps, low, high, default):
+    """The preset sizes within [low, high], plus both ends and the default."""
+    return sorted({s for s in steps if low <= s <= high} | {low, high, default})
+
+
+def thinkube_option(display_name, choices, default_key):
+    for key, choice in choices.items():
+        choice["default"] = key == default_key
+    return {"display_name": display_name, "choices": choices}
+
+
+def thinkube_image_option(images):
+    default = next((i["name"] for i in images if i["default"]), images[0]["name"])
+    choices = {
+        image["name"]: {
+            "display_name": thinkube_escape(image["display_name"]),
+            "kubespawner_override": {"image": image["ref"]},
+        }
+        for image in images
+    }
+    return thinkube_option("Image", choices, default)
+
+
+def thinkube_node_label(node):
+    cpu = f"{node['cpu_available']:g}"
+    if node["cpu_capacity"] is not None:
+        cpu += f"/{node['cpu_capacity']:g}"
+    memory = f"{node['memory_available_gi']:.0f}"
+    if node["memory_capacity_gi"] is not None:
+        memory += f"/{node['memory_capacity_gi']:.0f}"
+    label = f"{node['name']}: {cpu} CPU free, {memory} GiB free"
+    if node["gpu_capacity"]:
+        label += f", {node['gpu_available']}/{node['gpu_capacity']} GPU free"
+        if node["gpu_models"]:
+            label += f" ({', '.join(node['gpu_models'])})"
+    return thinkube_escape(label)
+
+
+def thinkube_node_option(nodes, default_node):
+    if not nodes:
+        choices = {"any": {
+            "display_name": "Any node (the scheduler decides)",
+            "kubespawner_override": {},
+        }}
+        return thinkube_option("Node", choices, "any")
+    choices = {
+        node["name"]: {
+            "display_name": thinkube_node_label(node),
+            "kubespawner_override": {"node_selector": {"kubernetes.io/hostname": node["name"]}},
+        }
+        for node in nodes
+    }
+    known = default_node in choices
+    return thinkube_option("Node", choices, default_node if known else nodes[0]["name"])
+
+
+def thinkube_cpu_option(maximum, default, settings):
+    choices = {
+        str(n): {
+            "display_name": f"{n} {'core' if n == 1 else 'cores'}",
+            "kubespawner_override": {
+                "cpu_limit": float(n),
+                "cpu_guarantee": float(min(n, settings["cpu_guarantee"])),
+            },
+        }
+        for n in thinkube_steps(THINKUBE_CPU_STEPS, 1, maximum, default)
+    }
+    return thinkube_option("CPU cores", choices, str(default))
+
+
+def thinkube_memory_option(maximum, default, settings):
+    low = settings["min_memory_gi"]
+    choices = {
+        str(n): {
+            "display_name": f"{n} GiB",
+            "kubespawner_override": {
+                "mem_limit": f"{n}G",
+                "mem_guarantee": f"{min(n, settings['memory_guarantee_gi'])}G",
+            },
+        }
+        for n in thinkube_steps(THINKUBE_MEMORY_STEPS, low, maximum, default)
+    }
+    return thinkube_option("Memory", choices, str(default))
+
+
+def thinkube_gpu_option(maximum, default):
+    choices = {
+        str(n): {
+            "display_name": "No GPU" if n == 0 else f"{n} GPU{'s' if n > 1 else ''}",
+            # None removes the key when KubeSpawner merges this dict override.
+            "kubespawner_override": {"extra_resource_limits": {"nvidia.com/gpu": str(n) if n else None}},
+        }
+        for n in range(0, maximum + 1)
+    }
+    return thinkube_option("GPUs", choices, str(default))
+
+
+def thinkube_notice(answers):
+    """The visible notice for answers that are not live, or ''."""
+    missing = [name for name, (value, _) in answers.items() if value is None]
+    stale = [name for name, (value, age) in answers.items()
+             if value is not None and age is not None and age >= thinkube_control.ttl]
+    if not missing and not stale:
+        return ""
+    parts = []
+    if missing:
+        parts.append(f"showing defaults from the configuration for: {', '.join(missing)}")
+    if stale:
+        oldest = max(answers[name][1] for name in stale)
+        parts.append(f"showing the last known {', '.join(stale)} ({oldest:.0f} s old)")
+    return "Live cluster data is unavailable: " + "; ".join(parts) + "."
+
+
+def thinkube_build_profiles(answers):
+    """The profile list for answers {images, nodes, defaults: (value or None, age)}."""
+    settings = thinkube_resource_settings()
+    images = answers["images"][0] or thinkube_fallback_images()
+    nodes = answers["nodes"][0] or []
+    defaults = answers["defaults"][0] or {}
+
+    def default(key, fallback):
+        value = defaults.get(key)
+        return fallback if value is None else value
+
+    if nodes:
+        cpu_max = max(1, max(int(n["cpu_available"]) for n in nodes))
+        memory_max = max(settings["min_memory_gi"], max(int(n["memory_available_gi"]) for n in nodes))
+        gpu_max = max(n["gpu_available"] for n in nodes)
+    else:
+        cpu_max = settings["cpu_limit"]
+        memory_max = settings["memory_limit_gi"]
+        gpu_max = settings["gpu_limit"]
+    cpu = thinkube_clamp(default("cpu", settings["cpu_limit"]), 1, cpu_max)
+    memory = thinkube_clamp(default("memory_gi", settings["memory_limit_gi"]),
+                            settings["min_memory_gi"], memory_max)
+    gpu = thinkube_clamp(default("gpu", settings["gpu_limit"]), 0, gpu_max)
+
+    description = "Choose an image, a node and the resources for your server."
+    notice = thinkube_notice(answers)
+    if notice:
+        description += f" <strong class=\"thinkube-notice\">{thinkube_escape(notice)}</strong>"
+    return [{
+        "display_name": "Custom Resource Allocation",
+        "slug": THINKUBE_PROFILE_SLUG,
+        "description": description,
+        "default": True,
+        "profile_options": {
+            "image": thinkube_image_option(images),
+            "node": thinkube_node_option(nodes, defaults.get("node")),
+            "cpu": thinkube_cpu_option(cpu_max, cpu, settings),
+            "memory": thinkube_memory_option(memory_max, memory, settings),
+            "gpu": thinkube_gpu_option(gpu_max, gpu),
+        },
+    }]
+
+
+async def thinkube_profile_list(spawner):
+    """KubeSpawner.profile_list: the same profiles for a spawner's form and its start."""
+    pinned = getattr(spawner, "_thinkube_profiles", None)
+    if pinned is not None and spawner.pending == "spawn":
+        return pinned
+    try:
+        answers = await thinkube_control.read()
+    except Exception:  # noqa: BLE001 - a form must render whatever happens
+        thinkube_log.exception("thinkube-control read failed; using the fallback profile")
+        answers = {name: (None, None) for name in ("images", "nodes", "defaults")}
+    profiles = thinkube_build_profiles(answers)
+    spawner._thinkube_profiles = profiles
+    return profiles
+
+
+c.KubeSpawner.profile_list = thinkube_profile_list  # noqa: F821 - the chart's config object

@@ -1,0 +1,49 @@
+"""Fixtures for the hub-runtime tier: one fake thinkube-control and one synth
+per session, a freshly loaded hub configuration (and so an empty cache) per
+test."""
+
+import asyncio
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fake_control import FakeControl  # noqa: E402
+from hub_loader import load_hub_config, synthesize  # noqa: E402
+
+TEST_CONFIG = Path(__file__).with_name("hub-test-config.yaml")
+
+
+@pytest.fixture(scope="session")
+def fake_control():
+    server = FakeControl()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def synth_values(fake_control):
+    """The HelmChart values, synthesized against the fake thinkube-control."""
+    return synthesize({
+        "THINKUBE_JH_CONFIG": str(TEST_CONFIG),
+        "THINKUBE_CONTROL_URL": fake_control.base_url,
+    })
+
+
+@pytest.fixture(scope="session")
+def default_values():
+    """The HelmChart values of the default config."""
+    return synthesize({"THINKUBE_JH_CONFIG": str(Path(__file__).with_name("empty-config.yaml"))})
+
+
+@pytest.fixture
+def hub(fake_control, synth_values):
+    fake_control.reset()
+    return load_hub_config(synth_values)
+
+
+@pytest.fixture
+def run():
+    return asyncio.run
