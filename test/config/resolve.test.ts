@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, resolveConfig } from '../../lib/index.js';
+
+function problemsOf(input: unknown): string[] {
+  try {
+    resolveConfig(input);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message.split('\n').slice(1).map((line) => line.trim());
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('resolveConfig defaults', () => {
+  it('reproduces the Thinkube example inventory', () => {
+    const config = resolveConfig({});
+    expect(config).toMatchObject({
+      namespace: 'jupyterhub',
+      hostname: 'jupyter.example.com',
+      hubUrl: 'https://jupyter.example.com',
+      adminUsers: ['admin'],
+      chart: { version: '4.4.0', releaseName: 'jupyterhub', repo: 'https://hub.jupyter.org/helm-chart/' },
+      keycloak: { url: 'https://keycloak.example.com', realm: 'thinkube', clientId: 'jupyterhub', logoutRedirectUrl: 'https://control.example.com' },
+      harbor: { registry: 'harbor.example.com', project: 'library' },
+      storage: {
+        storageClassName: 'juicefs-rwx', notebooksCapacity: '100Gi', datasetsCapacity: '500Gi',
+        modelsCapacity: '200Gi', scratchCapacity: '100Gi', examplesCapacity: '1Gi',
+      },
+      resources: { cpuLimit: 4, cpuGuarantee: 1, memoryLimitGi: 8, memoryGuaranteeGi: 2 },
+      spawner: { startTimeoutSeconds: 120, httpTimeoutSeconds: 60, deleteGracePeriodSeconds: 1, concurrentSpawnLimit: 100 },
+      thinkubeControl: { url: 'http://backend.thinkube-control.svc.cluster.local:8000/api/v1' },
+      tls: { sourceSecretName: 'example-com-tls', sourceNamespace: 'default' },
+      discovery: { secretAllowList: [] },
+    });
+  });
+
+  it('derives every host from domainName', () => {
+    const config = resolveConfig({ domainName: 'lab.thinkube.org' });
+    expect(config.hostname).toBe('jupyter.lab.thinkube.org');
+    expect(config.keycloak.url).toBe('https://keycloak.lab.thinkube.org');
+    expect(config.harbor.registry).toBe('harbor.lab.thinkube.org');
+    expect(config.keycloak.logoutRedirectUrl).toBe('https://control.lab.thinkube.org');
+    expect(config.tls.sourceSecretName).toBe('lab-thinkube-org-tls');
+  });
+
+  it('uses the Keycloak admin as hub admin unless adminUsers is given', () => {
+    expect(resolveConfig({ keycloak: { adminUsername: 'root' } }).adminUsers).toEqual(['root']);
+    expect(resolveConfig({ keycloak: { adminUsername: 'root' }, adminUsers: ['ana', 'bo'] }).adminUsers).toEqual(['ana', 'bo']);
+  });
+
+  it('strips trailing slashes from URLs', () => {
+    const config = resolveConfig({ hubUrl: 'http://127.0.0.1:8000/', keycloak: { url: 'http://127.0.0.1:8080/' } });
+    expect(config.hubUrl).toBe('http://127.0.0.1:8000');
+    expect(config.keycloak.url).toBe('http://127.0.0.1:8080');
+  });
+});
+
+describe('resolveConfig errors', () => {
+  it.each([
+    [{ hostname: 'Jupyter_Example' }, 'hostname: "Jupyter_Example" is not a DNS name: use lowercase letters, digits, \'-\' and \'.\''],
+    [{ namespace: 'Hub' }, 'namespace: "Hub" is not a DNS label: use lowercase letters, digits and \'-\', starting and ending with a letter or digit'],
+    [{ domainName: 'example..com' }, 'domainName: "example..com" is not a DNS name'],
+    [{ hubUrl: 'jupyter.example.com' }, 'hubUrl: "jupyter.example.com" is not an http(s) URL: use e.g. \'https://keycloak.example.com\''],
+    [{ keycloak: { url: 'ftp://kc' } }, 'keycloak.url: "ftp://kc" is not an http(s) URL'],
+    [{ keycloak: { realm: 'my realm' } }, 'keycloak.realm: "my realm" is not a realm name: use letters, digits, \'_\', \'.\' and \'-\''],
+    [{ keycloak: { clientId: 'a b' } }, 'keycloak.clientId: "a b" is not a client id'],
+    [{ chart: { version: 'latest' } }, 'chart.version: "latest" is not a chart version: use semver such as \'4.4.0\''],
+    [{ storage: { datasetsCapacity: 'lots' } }, 'storage.datasetsCapacity: "lots" is not a Kubernetes quantity: use a number with an optional unit such as \'100Gi\' or \'500Mi\''],
+    [{ resources: { cpuLimit: 0 } }, 'resources.cpuLimit: 0 must be greater than 0'],
+    [{ resources: { gpuLimit: 1.5 } }, 'resources.gpuLimit: 1.5 must be a whole number'],
+    [{ resources: { memoryLimitGi: '8Gi' } }, 'resources.memoryLimitGi: "8Gi" must be a number'],
+    [{ adminUsers: [] }, 'adminUsers: [] must list at least one admin'],
+    [{ adminUsers: ['a b'] }, 'adminUsers[0]: "a b" is not a username: no spaces or \'/\''],
+    [{ images: { notebook: [] } }, 'images.notebook: [] must list at least one image'],
+    [{ images: { serviceDiscovery: 'Bad Image' } }, 'images.serviceDiscovery: "Bad Image" is not an image reference: use \'registry/name:tag\''],
+    [{ spawner: { defaultUrl: 'lab' } }, 'spawner.defaultUrl: "lab" must start with \'/\''],
+    [{ discovery: { secretAllowList: [{ namespace: 'Gitea', name: 'token' }] } }, 'discovery.secretAllowList[0].namespace: "Gitea" is not a DNS label'],
+    [{ hostnme: 'typo.example.com' }, 'hostnme: "typo.example.com" is not a known field: check the spelling against docs/configuration.md'],
+    [{ storage: { notebookCapacity: '1Gi' } }, 'storage.notebookCapacity: "1Gi" is not a known field'],
+    [{ resources: { cpuGuarantee: 8 } }, 'resources.cpuGuarantee: 8 must not exceed resources.cpuLimit (4)'],
+    [{ resources: { memoryGuaranteeGi: 16 } }, 'resources.memoryGuaranteeGi: 16 must not exceed resources.memoryLimitGi (8)'],
+    [{ resources: { minMemoryGi: 9 } }, 'resources.minMemoryGi: 9 must not exceed resources.memoryLimitGi (8)'],
+    [{ keycloak: { allowedGroups: ['lab'] } }, 'keycloak.allowedGroups: ["lab"] needs keycloak.groupsClaim.enabled: true'],
+  ])('%j → %s', (input, expected) => {
+    expect(problemsOf(input).join('\n')).toContain(`- ${expected}`);
+  });
+
+  it('reports every problem at once', () => {
+    const problems = problemsOf({ hostname: 'A', namespace: 'B', storage: { modelsCapacity: 'x' }, extra: 1 });
+    expect(problems).toHaveLength(4);
+    expect(() => resolveConfig({ hostname: 'A', namespace: 'B' })).toThrow('invalid configuration (2 problems):');
+  });
+});
