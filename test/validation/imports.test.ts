@@ -10,7 +10,7 @@ describe.skipIf(sharedMissingReason())('generated imports', () => {
   it('imports/helm.cattle.io.ts is what `cdk8s import` generates from the reference CRD today', () => {
     const out = mkdtempSync(join(tmpdir(), 'tjh-import-'));
     const crd = join(SHARED_DIR, 'reference', 'crds', 'helm.cattle.io_helmcharts.yaml');
-    const result = spawnSync(join(REPO, 'node_modules', '.bin', 'cdk8s'), ['import', crd, '-l', 'typescript', '-o', out, '--no-check-upgrade'], { encoding: 'utf8' });
+    const result = spawnSync(join(REPO, 'node_modules', '.bin', 'cdk8s'), ['import', crd, '-l', 'typescript', '-o', out, '--no-check-upgrade'], { cwd: out, encoding: 'utf8' });
     expect(result.status, result.stderr).toBe(0);
     expect(readFileSync(join(REPO, 'imports', 'helm.cattle.io.ts'), 'utf8')).toBe(readFileSync(join(out, 'helm.cattle.io.ts'), 'utf8'));
   }, 60_000);
