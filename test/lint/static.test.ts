@@ -1,0 +1,44 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { tierUnavailable } from '../support/tier.js';
+import { REPO } from '../support/run-synth.js';
+
+function trackedFiles(pattern: string): string[] {
+  const result = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', pattern], { cwd: REPO, encoding: 'utf8' });
+  return result.stdout.split('\n').filter(Boolean);
+}
+
+const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
+const shellFiles = [...trackedFiles('*.sh'), '.ci/run'];
+const pythonFiles = trackedFiles('*.py');
+
+describe.skipIf(tierUnavailable('lint', hasShellcheck ? undefined : 'shellcheck is not installed (bash test/lint/provision.sh)'))('shell scripts', () => {
+  it('are shellcheck-clean', () => {
+    expect(shellFiles).toContain('lib/discovery/service-discovery-init.sh');
+    const result = spawnSync('shellcheck', ['-x', ...shellFiles], { cwd: REPO, encoding: 'utf8' });
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it('fails on a broken script, so the check above can fail', () => {
+    const result = spawnSync('shellcheck', ['-s', 'bash', '-'], { input: 'echo $1\n', encoding: 'utf8' });
+    expect(result.status).not.toBe(0);
+  });
+
+  it('all use strict mode', () => {
+    for (const file of shellFiles) {
+      const head = spawnSync('head', ['-20', file], { cwd: REPO, encoding: 'utf8' }).stdout;
+      if (/^# Sourced/m.test(head)) continue;
+      expect(head, file).toContain('set -euo pipefail');
+    }
+  });
+});
+
+describe('Python files', () => {
+  it('compile with python3 -m py_compile', () => {
+    expect(pythonFiles.length).toBeGreaterThan(0);
+    const result = spawnSync('python3', ['-m', 'py_compile', ...pythonFiles], { cwd: REPO, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+});
