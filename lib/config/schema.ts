@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import {
   dnsLabel, dnsName, httpUrl, image, nonNegativeInt, positive, quantity, semver, username,
 } from './validators.js';
@@ -12,7 +12,7 @@ export const configInputSchema = z.strictObject({
   namespace: dnsLabel.optional(),
   hostname: dnsName.optional(),
   hubUrl: httpUrl.optional(),
-  adminUsers: z.array(username).min(1, { error: 'must list at least one admin' }).optional(),
+  adminUsers: z.array(username).min(1, { message: 'must list at least one admin' }).optional(),
   chart: z.strictObject({
     repo: httpUrl.optional(),
     name: dnsLabel.optional(),
@@ -22,8 +22,8 @@ export const configInputSchema = z.strictObject({
   }).optional(),
   keycloak: z.strictObject({
     url: httpUrl.optional(),
-    realm: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, { error: "is not a realm name: use letters, digits, '_', '.' and '-'" }).optional(),
-    clientId: z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: "is not a client id: use letters, digits, '_', '.' and '-'" }).optional(),
+    realm: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, { message: "is not a realm name: use letters, digits, '_', '.' and '-'" }).optional(),
+    clientId: z.string().regex(/^[A-Za-z0-9_.-]+$/, { message: "is not a client id: use letters, digits, '_', '.' and '-'" }).optional(),
     adminUsername: username.optional(),
     oidcSecretName: dnsName.optional(),
     usernameClaim: z.string().min(1).optional(),
@@ -48,8 +48,8 @@ export const configInputSchema = z.strictObject({
     examplesCapacity: quantity.optional(),
   }).optional(),
   images: z.strictObject({
-    tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: 'is not an image tag' }).optional(),
-    notebook: z.array(dnsLabel).min(1, { error: 'must list at least one image' }).optional(),
+    tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { message: 'is not an image tag' }).optional(),
+    notebook: z.array(dnsLabel).min(1, { message: 'must list at least one image' }).optional(),
     serviceDiscovery: image.optional(),
     fixPermissions: image.optional(),
     cloneExamples: image.optional(),
@@ -63,7 +63,7 @@ export const configInputSchema = z.strictObject({
     gpuLimit: nonNegativeInt.optional(),
   }).optional(),
   spawner: z.strictObject({
-    defaultUrl: z.string().startsWith('/', { error: "must start with '/'" }).optional(),
+    defaultUrl: z.string().startsWith('/', { message: "must start with '/'" }).optional(),
     startTimeoutSeconds: positive.optional(),
     httpTimeoutSeconds: positive.optional(),
     deleteGracePeriodSeconds: nonNegativeInt.optional(),

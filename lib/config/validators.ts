@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -7,20 +7,20 @@ const SEMVER = /^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 const IMAGE = /^[a-z0-9]+([._/:@-][a-zA-Z0-9_.-]+)*$/;
 
 export const dnsLabel = z.string().regex(DNS_LABEL, {
-  error: "is not a DNS label: use lowercase letters, digits and '-', starting and ending with a letter or digit",
-}).max(63, { error: 'is longer than 63 characters' });
+  message: "is not a DNS label: use lowercase letters, digits and '-', starting and ending with a letter or digit",
+}).max(63, { message: 'is longer than 63 characters' });
 
 export const dnsName = z.string().regex(DNS_NAME, {
-  error: "is not a DNS name: use lowercase letters, digits, '-' and '.'",
+  message: "is not a DNS name: use lowercase letters, digits, '-' and '.'",
 });
 
 export const quantity = z.string().regex(QUANTITY, {
-  error: "is not a Kubernetes quantity: use a number with an optional unit such as '100Gi' or '500Mi'",
+  message: "is not a Kubernetes quantity: use a number with an optional unit such as '100Gi' or '500Mi'",
 });
 
-export const semver = z.string().regex(SEMVER, { error: "is not a chart version: use semver such as '4.4.0'" });
+export const semver = z.string().regex(SEMVER, { message: "is not a chart version: use semver such as '4.4.0'" });
 
-export const image = z.string().regex(IMAGE, { error: "is not an image reference: use 'registry/name:tag'" });
+export const image = z.string().regex(IMAGE, { message: "is not an image reference: use 'registry/name:tag'" });
 
 export const httpUrl = z.string().refine((value) => {
   try {
@@ -29,11 +29,11 @@ export const httpUrl = z.string().refine((value) => {
   } catch {
     return false;
   }
-}, { error: "is not an http(s) URL: use e.g. 'https://keycloak.example.com'" });
+}, { message: "is not an http(s) URL: use e.g. 'https://keycloak.example.com'" });
 
-export const positive = z.number({ error: 'must be a number' }).positive({ error: 'must be greater than 0' });
-export const nonNegativeInt = z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' })
-  .nonnegative({ error: 'must be 0 or more' });
+export const positive = z.number({ invalid_type_error: 'must be a number' }).positive({ message: 'must be greater than 0' });
+export const nonNegativeInt = z.number({ invalid_type_error: 'must be a number' }).int({ message: 'must be a whole number' })
+  .nonnegative({ message: 'must be 0 or more' });
 
-export const username = z.string().min(1, { error: 'must not be empty' })
-  .regex(/^[^\s/]+$/, { error: "is not a username: no spaces or '/'" });
+export const username = z.string().min(1, { message: 'must not be empty' })
+  .regex(/^[^\s/]+$/, { message: "is not a username: no spaces or '/'" });
