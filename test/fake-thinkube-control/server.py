@@ -137,6 +137,11 @@ class FakeThinkubeControl(ThreadingHTTPServer):
         self.state = FakeState(scenario, latency_ms)
         self.verbose = verbose
 
+    def handle_error(self, request, client_address):
+        # A client that gave up (the hub's timeout) is expected, not an error.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
     @property
     def base_url(self):
         return f"http://127.0.0.1:{self.server_address[1]}{API_PREFIX}"

@@ -4,11 +4,14 @@ test."""
 
 import asyncio
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "fake-thinkube-control"))
 
 from fake_control import FakeControl  # noqa: E402
 from hub_loader import load_hub_config, synthesize  # noqa: E402
@@ -47,3 +50,24 @@ def hub(fake_control, synth_values):
 @pytest.fixture
 def run():
     return asyncio.run
+
+
+class Clock:
+    """Monotonic time that a test can move forward (cache TTL, retry backoff)."""
+
+    def __init__(self):
+        self.offset = 0.0
+
+    def __call__(self):
+        return time.monotonic() + self.offset
+
+    def advance(self, seconds):
+        self.offset += seconds
+
+
+@pytest.fixture
+def clock(hub):
+    """The hub's thinkube-control reader, on a clock the test moves."""
+    moved = Clock()
+    hub.namespace["thinkube_control"].clock = moved
+    return moved
