@@ -223,9 +223,25 @@ async def thinkube_profile_list(spawner):
     except Exception:  # noqa: BLE001 - a form must render whatever happens
         thinkube_log.exception("thinkube-control read failed; using the fallback profile")
         answers = {name: (None, None) for name in ("images", "nodes", "defaults")}
-    profiles = thinkube_build_profiles(answers)
+    profiles = thinkube_profiles_for(answers)
     spawner._thinkube_profiles = profiles
     return profiles
+
+
+# The last profiles built and what they were built from: while the cached
+# answers stay the same objects, every form gets the same profile list object,
+# which lets 40-thinkube-options-form.py render it once.
+thinkube_profiles_memo = {"answers": None, "notice": None, "profiles": None}
+
+
+def thinkube_profiles_for(answers):
+    values = tuple(value for value, _ in answers.values())
+    notice = thinkube_notice(answers)
+    memo = thinkube_profiles_memo
+    same = memo["answers"] is not None and all(a is b for a, b in zip(memo["answers"], values))
+    if not same or memo["notice"] != notice:
+        memo.update(answers=values, notice=notice, profiles=thinkube_build_profiles(answers))
+    return memo["profiles"]
 
 
 c.KubeSpawner.profile_list = thinkube_profile_list  # noqa: F821 - the chart's config object

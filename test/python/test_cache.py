@@ -55,3 +55,13 @@ def test_a_failing_endpoint_is_not_asked_again_at_once(hub, fake_control, clock,
     forms = run(render_many(hub, 1))
     assert fake_control.requests() == {path: 2 for path in ONE_EACH}
     assert "Live cluster data is unavailable" not in forms[0]
+
+
+def test_the_form_is_rendered_once_per_profile_list(hub, fake_control, clock, run):
+    first, second = run(render_many(hub, 2))
+    assert first is second
+    fake_control.data({"/jupyterhub/config": {"default_cpu_cores": 2}})
+    clock.advance(hub.values["custom"]["thinkubeControl"]["cacheTtlSeconds"] + 1)
+    (third,) = run(render_many(hub, 1))
+    assert third is not first
+    assert 'value="2" selected' in third and 'value="4" selected' in first

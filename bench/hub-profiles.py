@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Benchmark of the spawn form's thinkube-control reads (issue 3, "Speed").
+
+Run with the hub-runtime venv's python (test/python/provision.sh builds it):
+    "$(bash -c 'source test/python/venv-path.sh; echo $HUB_VENV')/bin/python" bench/hub-profiles.py
+
+The hub configuration is the real one: the app is synthesized against a fake
+thinkube-control (test/fake-thinkube-control) with the default config
+(timeout 2 s, TTL 60 s), the values are loaded as the chart loads them, and
+every render is KubeSpawner's get_options_form() on a real KubeSpawner.
+
+Measured in one run, 100 concurrent form renders per round:
+- ours, cold cache, thinkube-control answering after 200 ms;
+- ours, warm cache (same TTL window);
+- baseline: a re-implementation of the original hub code's behaviour (three
+  sequential requests per render, no cache, KubeSpawner's default form
+  rendering), same 200 ms; it is given the same async HTTP client, so it is
+  not charged for the original's blocking calls;
+- ours with thinkube-control down (connection closed) and hanging (answers
+  after 10 s, past the timeout).
+Latency of a render = from the moment all renders start to its completion.
+The objects made during set-up are moved out of the garbage collector's way
+(gc.freeze) so that a full collection of the set-up heap doesn't land in a
+round at random.
+The tornado HTTP client is configured with max_clients=128 for every phase.
+"""
+
+import asyncio
+import gc
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO / "test" / "python"), str(REPO / "test" / "fake-thinkube-control")]
+
+from fake_control import FakeControl  # noqa: E402
+from hub_loader import load_hub_config, synthesize  # noqa: E402
+from hub_spawner import new_spawner  # noqa: E402
+from tornado.httpclient import AsyncHTTPClient  # noqa: E402
+
+RENDERS = 100
+ROUNDS = 3
+LATENCY_MS = 200
+TARGET_COLD_MS = 300
+TARGET_WARM_MS = 20
+
+
+def p99(samples):
+    return statistics.quantiles(samples, n=100, method="inclusive")[98]
+
+
+async def concurrent_renders(spawners):
+    started = time.monotonic()
+
+    async def one(spawner):
+        await spawner.get_options_form()
+        return (time.monotonic() - started) * 1000
+
+    return await asyncio.gather(*(one(s) for s in spawners))
+
+
+def baseline_profile_list(hub):
+    """The original behaviour: on every call, three requests one after the
+    other (10 s timeouts), no cache; the profile is built by the same builder."""
+    ns = hub.namespace
+    control = ns["thinkube_control"]
+
+    async def fetch(path):
+        response = await AsyncHTTPClient().fetch(control.base_url + path, request_timeout=10)
+        import json
+        return json.loads(response.body)
+
+    async def profile_list(spawner):
+        images = ns["thinkube_parse_images"](await fetch("/images/jupyter"))
+        nodes = ns["thinkube_parse_nodes"](await fetch("/cluster/resources"))
+        defaults = ns["thinkube_parse_defaults"](await fetch("/jupyterhub/config"))
+        return ns["thinkube_build_profiles"](
+            {"images": (images, 0), "nodes": (nodes, 0), "defaults": (defaults, 0)})
+
+    return profile_list
+
+
+def fresh_cache(hub):
+    """A new reader (empty cache), as after a hub restart."""
+    old = hub.namespace["thinkube_control"]
+    hub.namespace["thinkube_control"] = type(old)(old.base_url, old.timeout, old.ttl)
+
+
+def upstream(fake, before):
+    now = fake.requests()
+    return sum(now.values()) - sum(before.values()), now
+
+
+async def measure(hub, fake):
+    spawners = [new_spawner(hub, name=f"user{i}") for i in range(RENDERS)]
+    # The set-up (100 users, each with its own in-memory hub database) leaves a
+    # large heap whose full collections would land at random in the rounds.
+    gc.collect()
+    gc.freeze()
+    results = {}
+
+    def record(name, latencies, requests):
+        results.setdefault(name, []).append((p99(latencies), max(latencies), requests))
+
+    fake.scenario("ok", latency_ms=LATENCY_MS)
+    for _ in range(ROUNDS):
+        fresh_cache(hub)
+        before = fake.requests()
+        record("ours cold", await concurrent_renders(spawners), upstream(fake, before)[0])
+        before = fake.requests()
+        record("ours warm", await concurrent_renders(spawners), upstream(fake, before)[0])
+
+    baseline = baseline_profile_list(hub)
+    originals = [(s.profile_list, s.options_form) for s in spawners]
+    for spawner in spawners:
+        spawner.profile_list = baseline
+        spawner.options_form = spawner._render_options_form_dynamically
+    for _ in range(ROUNDS):
+        before = fake.requests()
+        record("baseline", await concurrent_renders(spawners), upstream(fake, before)[0])
+    for spawner, (profile_list, options_form) in zip(spawners, originals):
+        spawner.profile_list, spawner.options_form = profile_list, options_form
+
+    for scenario, latency, name in (("down", 0, "ours down"), ("slow", 10_000, "ours hanging")):
+        fake.scenario(scenario, latency_ms=latency)
+        for _ in range(ROUNDS):
+            fresh_cache(hub)
+            before = fake.requests()
+            record(name, await concurrent_renders(spawners), upstream(fake, before)[0])
+    return results
+
+
+def median(rows, index):
+    return statistics.median(row[index] for row in rows)
+
+
+def report(results, timeout_s):
+    print(f"\n{RENDERS} concurrent spawn-form renders per round, {ROUNDS} rounds; "
+          f"thinkube-control latency {LATENCY_MS} ms; timeout {timeout_s} s")
+    print(f"{'phase':<14} {'p99 ms (rounds)':<28} {'median p99':>10} {'max ms':>8} {'upstream requests':>18}")
+    for name, rows in results.items():
+        p99s = " ".join(f"{row[0]:.1f}" for row in rows)
+        requests = "/".join(str(row[2]) for row in rows)
+        print(f"{name:<14} {p99s:<28} {median(rows, 0):>10.1f} {median(rows, 1):>8.1f} {requests:>18}")
+    cold, warm, base = (median(results[k], 0) for k in ("ours cold", "ours warm", "baseline"))
+    print(f"\nratio baseline p99 / ours cold p99: {base / cold:.1f}x")
+    print(f"ratio baseline p99 / ours warm p99: {base / warm:.1f}x")
+    print(f"upstream requests per round: baseline {results['baseline'][0][2]}, "
+          f"ours cold {results['ours cold'][0][2]}, ours warm {results['ours warm'][0][2]}")
+    bound = timeout_s * 1000 + 100
+    checks = [
+        (f"cold p99 < {TARGET_COLD_MS} ms", cold < TARGET_COLD_MS),
+        (f"warm p99 < {TARGET_WARM_MS} ms", warm < TARGET_WARM_MS),
+        ("<= 1 upstream request per endpoint per TTL window",
+         all(r[2] <= 3 for r in results["ours cold"]) and all(r[2] == 0 for r in results["ours warm"])),
+        (f"down p99 < {bound:.0f} ms", median(results["ours down"], 0) < bound),
+        (f"hanging p99 < {bound:.0f} ms", median(results["ours hanging"], 0) < bound),
+    ]
+    for label, ok in checks:
+        print(f"{'PASS' if ok else 'FAIL'}  {label}")
+    return all(ok for _, ok in checks)
+
+
+def main():
+    AsyncHTTPClient.configure(None, max_clients=128)
+    fake = FakeControl()
+    try:
+        values = synthesize({
+            "THINKUBE_JH_CONFIG": str(REPO / "test" / "python" / "empty-config.yaml"),
+            "THINKUBE_CONTROL_URL": fake.base_url,
+        })
+        hub = load_hub_config(values)
+        results = asyncio.run(measure(hub, fake))
+    finally:
+        fake.stop()
+    ok = report(results, hub.namespace["thinkube_control"].timeout)
+    sys.exit(0 if ok or "--report-only" in sys.argv else 1)
+
+
+if __name__ == "__main__":
+    main()
