@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { readAsset } from '../assets.js';
-import { type Config, resolveConfig } from '../config/index.js';
+import { type Config, DEFAULTS, resolveConfig } from '../config/index.js';
 
 /** File name of the init script inside its ConfigMap and mount. */
 export const DISCOVERY_SCRIPT_FILE = 'service-discovery-init.sh';
@@ -25,6 +25,11 @@ export interface DiscoveryRbacProps {
    * @default 'jupyter-configmap-reader'
    */
   readonly clusterRoleName?: string;
+  /**
+   * Name of the cluster-scoped binding of that role to the ServiceAccount.
+   * @default 'jupyter-service-discovery-binding' in the `jupyterhub` namespace, else suffixed with `-<namespace>` so hubs in several namespaces do not take each other's binding
+   */
+  readonly clusterRoleBindingName?: string;
 }
 
 /**
@@ -50,6 +55,9 @@ export class DiscoveryRbacConstruct extends Construct {
     const namespace = config.namespace;
     this.serviceAccountName = props.serviceAccountName ?? 'jupyter-service-discovery';
     const clusterRoleName = props.clusterRoleName ?? 'jupyter-configmap-reader';
+    const defaultBindingName = `${this.serviceAccountName}-binding`;
+    const clusterRoleBindingName = props.clusterRoleBindingName
+      ?? (namespace === DEFAULTS.namespace ? defaultBindingName : `${defaultBindingName}-${namespace}`);
     const subject = { kind: 'ServiceAccount', name: this.serviceAccountName, namespace };
 
     new k8s.KubeServiceAccount(this, 'Resource', {
@@ -61,7 +69,7 @@ export class DiscoveryRbacConstruct extends Construct {
       rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }],
     });
     new k8s.KubeClusterRoleBinding(this, 'ConfigMapReaderBinding', {
-      metadata: { name: `${this.serviceAccountName}-binding` },
+      metadata: { name: clusterRoleBindingName },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRoleName },
       subjects: [subject],
     });

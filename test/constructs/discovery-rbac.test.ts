@@ -71,9 +71,14 @@ describe('DiscoveryRbacConstruct', () => {
     });
   });
 
+  it('binds under a per-namespace name outside the default namespace, so hubs do not take each other\'s binding', () => {
+    const manifests = synthChart((chart) => new DiscoveryRbacConstruct(chart, 'discovery', { config: customConfig }));
+    expect(find(manifests, 'ClusterRoleBinding').metadata.name).toBe('jupyter-service-discovery-binding-research-hub');
+  });
+
   it('takes other names so several hubs can share a cluster', () => {
     const manifests = synthChart((chart) => {
-      const discovery = new DiscoveryRbacConstruct(chart, 'discovery', { serviceAccountName: 'lab-discovery', clusterRoleName: 'lab-configmap-reader' });
+      const discovery = new DiscoveryRbacConstruct(chart, 'discovery', { serviceAccountName: 'lab-discovery', clusterRoleName: 'lab-configmap-reader', clusterRoleBindingName: 'lab-discovery-binding' });
       expect(ApiObject.of(discovery).kind).toBe('ServiceAccount');
     });
     expect(find(manifests, 'ClusterRoleBinding', 'lab-discovery-binding')).toMatchObject({ roleRef: { name: 'lab-configmap-reader' } });

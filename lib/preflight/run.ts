@@ -1,0 +1,33 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import type { Config } from '../config/index.js';
+import {
+  type CheckResult, helmChartCrdCheck, oidcSecretCheck, storageClassCheck, thinkubeControlCheck, tlsSecretCheck,
+} from './checks.js';
+
+export interface PreflightOptions {
+  /** Kubeconfig file; default: $KUBECONFIG or ~/.kube/config. */
+  readonly kubeconfig?: string;
+  /** thinkube-control base URL reachable from here; default: `config.thinkubeControl.url`. */
+  readonly thinkubeControlUrl?: string;
+  /** Timeout of the thinkube-control request. */
+  readonly timeoutMs?: number;
+}
+
+/** Runs every check of the spec's deploy step (in parallel) and returns their results in a fixed order. */
+export async function preflight(config: Config, options: PreflightOptions = {}): Promise<CheckResult[]> {
+  const kube = new KubeConfig();
+  if (options.kubeconfig) kube.loadFromFile(options.kubeconfig);
+  else kube.loadFromDefault();
+  return Promise.all([
+    oidcSecretCheck(kube, config),
+    tlsSecretCheck(kube, config),
+    helmChartCrdCheck(kube),
+    storageClassCheck(kube, config),
+    thinkubeControlCheck(options.thinkubeControlUrl ?? config.thinkubeControl.url, options.timeoutMs ?? 5000),
+  ].map((check) => check()));
+}
+
+/** One line per check. */
+export function formatResults(results: readonly CheckResult[]): string {
+  return results.map((r) => `${r.ok ? 'ok  ' : 'FAIL'} ${r.name}: ${r.detail}`).join('\n');
+}
