@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark of the spawn form's thinkube-control reads (issue 3, "Speed").
 
-Run with the hub-runtime venv's python (test/python/provision.sh builds it):
-    "$(bash -c 'source test/python/venv-path.sh; echo $HUB_VENV')/bin/python" bench/hub-profiles.py
+Run: bash bench/hub-profiles.sh [--report-only]  (the hub-runtime venv's python;
+exit 1 when a target is missed unless --report-only).
 
 The hub configuration is the real one: the app is synthesized against a fake
 thinkube-control (test/fake-thinkube-control) with the default config
@@ -27,6 +27,7 @@ The tornado HTTP client is configured with max_clients=128 for every phase.
 
 import asyncio
 import gc
+import json
 import statistics
 import sys
 import time
@@ -69,7 +70,6 @@ def baseline_profile_list(hub):
 
     async def fetch(path):
         response = await AsyncHTTPClient().fetch(control.base_url + path, request_timeout=10)
-        import json
         return json.loads(response.body)
 
     async def profile_list(spawner):
@@ -120,7 +120,7 @@ async def measure(hub, fake):
     for _ in range(ROUNDS):
         before = fake.requests()
         record("baseline", await concurrent_renders(spawners), upstream(fake, before)[0])
-    for spawner, (profile_list, options_form) in zip(spawners, originals):
+    for spawner, (profile_list, options_form) in zip(spawners, originals, strict=True):
         spawner.profile_list, spawner.options_form = profile_list, options_form
 
     for scenario, latency, name in (("down", 0, "ours down"), ("slow", 10_000, "ours hanging")):

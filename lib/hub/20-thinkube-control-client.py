@@ -7,6 +7,8 @@
 # request per endpoint, the three endpoints are read in parallel, every request
 # has a short timeout, and no failure ever escapes: callers get the last good
 # answer or None, plus a note saying how old it is.
+# Uses from 10-thinkube-cluster-data.py: thinkube_parse_images,
+# thinkube_parse_nodes, thinkube_parse_defaults.
 
 import asyncio
 import json
@@ -121,7 +123,7 @@ class ThinkubeControl:
         """All three answers, fetched in parallel: {name: (value, age)}."""
         names = ("images", "nodes", "defaults")
         answers = await asyncio.gather(*(getattr(self, name).get() for name in names))
-        return dict(zip(names, answers))
+        return dict(zip(names, answers, strict=True))
 
 
 thinkube_control = ThinkubeControl(

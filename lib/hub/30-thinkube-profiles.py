@@ -4,8 +4,10 @@
 # become the pod inside KubeSpawner.start() (which applies profile overrides
 # after pre_spawn_hook), and KubeSpawner itself rejects a choice that was never
 # offered. profile_list runs twice per spawn (form, then start): the profiles
-# built for a spawner's form are pinned to it and reused while its spawn is
-# pending, so a TTL expiry in between cannot change what was offered.
+# built for a spawner's form are pinned to it and used once by the start of
+# its pending spawn, so a TTL expiry in between cannot change what was offered.
+# Uses from 10-thinkube-cluster-data.py: thinkube_parse_images; from
+# 20-thinkube-control-client.py: thinkube_control, thinkube_log.
 
 import html
 
@@ -216,7 +218,9 @@ def thinkube_build_profiles(answers):
 async def thinkube_profile_list(spawner):
     """KubeSpawner.profile_list: the same profiles for a spawner's form and its start."""
     pinned = getattr(spawner, "_thinkube_profiles", None)
+    spawner._thinkube_profiles = None
     if pinned is not None and spawner.pending == "spawn":
+        # Used once: a later spawn without a form (REST API) gets fresh data.
         return pinned
     try:
         answers = await thinkube_control.read()
@@ -238,7 +242,7 @@ def thinkube_profiles_for(answers):
     values = tuple(value for value, _ in answers.values())
     notice = thinkube_notice(answers)
     memo = thinkube_profiles_memo
-    same = memo["answers"] is not None and all(a is b for a, b in zip(memo["answers"], values))
+    same = memo["answers"] is not None and all(a is b for a, b in zip(memo["answers"], values, strict=True))
     if not same or memo["notice"] != notice:
         memo.update(answers=values, notice=notice, profiles=thinkube_build_profiles(answers))
     return memo["profiles"]

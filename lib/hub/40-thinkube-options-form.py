@@ -3,6 +3,7 @@
 # (about 7 ms of the hub's single event loop each time); the HTML depends only
 # on the profile list, so it is rendered once per distinct profile list and
 # then served as is. The rendering itself is still KubeSpawner's own.
+# Uses from 30-thinkube-profiles.py: thinkube_profile_list.
 
 thinkube_form_memo = {"profiles": None, "html": None}
 

@@ -192,7 +192,8 @@ def _apply_storage(c, get):
         volumes[name] = {"name": name, "persistentVolumeClaim": {"claimName": "{pvc_name}"}}
         mounts[name] = {"mountPath": home, "name": name, "subPath": get("singleuser.storage.dynamic.subPath")}
     elif kind == "static":
-        volumes["home"] = {"name": "home", "persistentVolumeClaim": {"claimName": get("singleuser.storage.static.pvcName")}}
+        claim = get("singleuser.storage.static.pvcName")
+        volumes["home"] = {"name": "home", "persistentVolumeClaim": {"claimName": claim}}
         mounts["home"] = {"mountPath": home, "name": "home", "subPath": get("singleuser.storage.static.subPath")}
     extra_volumes = get("singleuser.storage.extraVolumes") or {}
     if isinstance(extra_volumes, dict):

@@ -96,7 +96,13 @@ async def render_form(spawner):
 
 async def spawn_manifest(spawner, form_data):
     """Submit the form and build the pod, in JupyterHub's and KubeSpawner's order."""
-    spawner.user_options = await maybe_future(spawner.run_options_from_form(form_data))
+    options = await maybe_future(spawner.run_options_from_form(form_data))
+    return await spawn_manifest_from_options(spawner, options)
+
+
+async def spawn_manifest_from_options(spawner, user_options):
+    """Start a spawn with these user_options (as the form or the REST API gives them)."""
+    spawner.user_options = user_options
     # BaseHandler.spawn_single_user marks the spawn pending before User.spawn.
     spawner._spawn_pending = True
     await maybe_future(spawner.run_pre_spawn_hook())

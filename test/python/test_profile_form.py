@@ -3,7 +3,14 @@ answers, defaults clamped to what exists, and the same profiles at start."""
 
 import pytest
 from dataset import RESOURCES
-from hub_spawner import browser_submission, new_spawner, read_form, render_form, spawn_manifest
+from hub_spawner import (
+    browser_submission,
+    new_spawner,
+    read_form,
+    render_form,
+    spawn_manifest,
+    spawn_manifest_from_options,
+)
 
 PREFIX = "profile-option-custom--"
 
@@ -109,15 +116,36 @@ def test_start_sees_the_profiles_the_form_showed(hub, fake_control, clock, run):
         # Between form and start the node is replaced and the cache expires.
         fake_control.data({"/cluster/resources": [dict(RESOURCES[0], name="new-node")]})
         clock.advance(3600)
+        seen_at_start = []
+        profile_list = spawner.profile_list
+
+        async def recording(s):
+            seen_at_start.append(await profile_list(s))
+            return seen_at_start[-1]
+
+        spawner.profile_list = recording
         pod = await spawn_manifest(spawner, browser_submission(form, node="gpu-node-1", gpu="1"))
-        started_with = await spawner.profile_list(spawner)
         # The next form (no spawn pending) shows the new data.
         spawner._spawn_pending = False
         later = options(await render_form(spawner))
-        return offered, started_with, pod, later
+        return offered, seen_at_start, pod, later
 
-    offered, started_with, pod, later = run(scenario())
-    assert started_with is offered
+    offered, seen_at_start, pod, later = run(scenario())
+    assert seen_at_start == [offered] and seen_at_start[0] is offered
     assert pod["spec"]["nodeSelector"] == {"kubernetes.io/hostname": "gpu-node-1"}
     assert pod["spec"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"] == "1"
     assert later["node"][0] == ["new-node"]
+
+
+def test_a_spawn_without_a_form_gets_fresh_profiles(hub, fake_control, clock, run):
+    async def scenario():
+        spawner, form = await form_for(hub)
+        await spawn_manifest(spawner, browser_submission(form))
+        spawner._spawn_pending = False
+        fake_control.data({"/cluster/resources": [dict(RESOURCES[0], name="new-node")]})
+        clock.advance(3600)
+        # A REST API spawn: user_options straight from the request, no form.
+        return await spawn_manifest_from_options(spawner, {"profile": "custom", "node": "new-node"})
+
+    pod = run(scenario())
+    assert pod["spec"]["nodeSelector"] == {"kubernetes.io/hostname": "new-node"}
