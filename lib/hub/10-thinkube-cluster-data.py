@@ -15,6 +15,11 @@ THINKUBE_REPOSITORY = re.compile(r"^[a-z0-9]+([._/-][a-z0-9]+)*$")
 THINKUBE_REGISTRY = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?(:[0-9]+)?$")
 THINKUBE_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 
+# Beyond these a number is garbage, not a node: it would make absurd choices.
+THINKUBE_MAX_CPU = 4096
+THINKUBE_MAX_MEMORY_GI = 65536
+THINKUBE_MAX_GPU = 64
+
 THINKUBE_MEMORY_UNITS = {
     "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40,
     "k": 10**3, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12, "": 1,
@@ -39,8 +44,8 @@ def thinkube_text(value, limit=120):
     return value[:limit] if isinstance(value, str) and value.strip() else None
 
 
-def thinkube_count(value):
-    """A non-negative number (int, float or numeric string), or None."""
+def thinkube_count(value, maximum=float("inf")):
+    """A number in [0, maximum] (int, float or numeric string), or None."""
     if isinstance(value, bool):
         return None
     if isinstance(value, str):
@@ -48,7 +53,7 @@ def thinkube_count(value):
             value = float(value)
         except ValueError:
             return None
-    if isinstance(value, (int, float)) and math.isfinite(value) and value >= 0:
+    if isinstance(value, (int, float)) and math.isfinite(value) and 0 <= value <= maximum:
         return value
     return None
 
@@ -113,9 +118,9 @@ def thinkube_parse_node(entry):
     sections = {}
     for section in ("capacity", "available"):
         sections[section] = entry.get(section) if isinstance(entry.get(section), dict) else {}
-    cpu_available = thinkube_count(sections["available"].get("cpu"))
+    cpu_available = thinkube_count(sections["available"].get("cpu"), THINKUBE_MAX_CPU)
     memory_available = thinkube_gibibytes(sections["available"].get("memory"))
-    if cpu_available is None or memory_available is None:
+    if cpu_available is None or memory_available is None or memory_available > THINKUBE_MAX_MEMORY_GI:
         return None
     details = entry.get("gpu_details") if isinstance(entry.get("gpu_details"), list) else []
     models = []
@@ -129,8 +134,8 @@ def thinkube_parse_node(entry):
         "cpu_capacity": thinkube_count(sections["capacity"].get("cpu")),
         "memory_available_gi": memory_available,
         "memory_capacity_gi": thinkube_gibibytes(sections["capacity"].get("memory")),
-        "gpu_available": int(thinkube_count(sections["available"].get("gpu")) or 0),
-        "gpu_capacity": int(thinkube_count(sections["capacity"].get("gpu")) or 0),
+        "gpu_available": int(thinkube_count(sections["available"].get("gpu"), THINKUBE_MAX_GPU) or 0),
+        "gpu_capacity": int(thinkube_count(sections["capacity"].get("gpu"), THINKUBE_MAX_GPU) or 0),
         "gpu_models": models,
     }
 

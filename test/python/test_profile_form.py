@@ -149,3 +149,17 @@ def test_a_spawn_without_a_form_gets_fresh_profiles(hub, fake_control, clock, ru
 
     pod = run(scenario())
     assert pod["spec"]["nodeSelector"] == {"kubernetes.io/hostname": "new-node"}
+
+
+def test_unusable_nodes_are_left_out_and_the_rest_offered(hub, fake_control, run):
+    fake_control.data({"/cluster/resources": [
+        dict(RESOURCES[0], available={"cpu": 1e12, "memory": "8Gi", "gpu": 1}),
+        dict(RESOURCES[0], name="Not_A_Node"),
+        dict(RESOURCES[1], available={"cpu": "6", "memory": "12Gi", "gpu": 10**9}),
+    ]})
+    _, form = run(form_for(hub))
+    found = options(form)
+    assert found["node"][0] == ["cpu-node-1"]
+    assert found["cpu"][0][-1] == "6" and found["memory"][0][-1] == "12"
+    assert found["gpu"][0] == ["0"]
+    assert "Live cluster data is unavailable" not in form
