@@ -7,7 +7,8 @@
 # built for a spawner's form are pinned to it and used once by the start of
 # its pending spawn, so a TTL expiry in between cannot change what was offered.
 # Uses from 10-thinkube-cluster-data.py: thinkube_parse_images; from
-# 20-thinkube-control-client.py: thinkube_control, thinkube_log.
+# 20-thinkube-control-client.py: thinkube_control, thinkube_log; from
+# 25-thinkube-node-fit.py: thinkube_gpu_limits.
 
 import html
 
@@ -144,12 +145,11 @@ def thinkube_memory_option(maximum, default, settings):
     return thinkube_option("Memory", choices, str(default))
 
 
-def thinkube_gpu_option(maximum, default):
+def thinkube_gpu_option(maximum, default, nodes):
     choices = {
         str(n): {
             "display_name": "No GPU" if n == 0 else f"{n} GPU{'s' if n > 1 else ''}",
-            # None removes the key when KubeSpawner merges this dict override.
-            "kubespawner_override": {"extra_resource_limits": {"nvidia.com/gpu": str(n) if n else None}},
+            "kubespawner_override": {"extra_resource_limits": thinkube_gpu_limits(n, nodes)},
         }
         for n in range(0, maximum + 1)
     }
@@ -210,7 +210,7 @@ def thinkube_build_profiles(answers):
             "node": thinkube_node_option(nodes, defaults.get("node")),
             "cpu": thinkube_cpu_option(cpu_max, cpu, settings),
             "memory": thinkube_memory_option(memory_max, memory, settings),
-            "gpu": thinkube_gpu_option(gpu_max, gpu),
+            "gpu": thinkube_gpu_option(gpu_max, gpu, nodes),
         },
     }]
 

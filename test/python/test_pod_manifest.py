@@ -1,6 +1,8 @@
 """The user's choices become the pod: a real KubeSpawner, configured exactly as
 the synthesized values configure the hub, builds the pod it would create."""
 
+import re
+
 import pytest
 from hub_spawner import browser_submission, new_spawner, render_form, spawn_manifest
 
@@ -128,3 +130,13 @@ def test_command_and_security(chosen):
     assert spawner.start_timeout == 120
     assert spawner.http_timeout == 60
     assert spawner.delete_grace_period == 1
+
+
+@pytest.mark.parametrize(("choices", "message"), [
+    ({"node": "cpu-node-1", "gpu": "1"}, "node cpu-node-1 cannot run 1 GPU (it has 0)"),
+    ({"node": "cpu-node-1", "cpu": "24"}, "node cpu-node-1 cannot run 24 CPU cores (it has 16)"),
+    ({"node": "cpu-node-1", "memory": "96"}, "node cpu-node-1 cannot run 96 GiB of memory (it has 62)"),
+])
+def test_choices_that_can_never_fit_the_node_fail_the_spawn_at_once(hub, run, choices, message):
+    with pytest.raises(ValueError, match=re.escape(message + ": choose less or another node")):
+        run(spawn(hub, **choices))
