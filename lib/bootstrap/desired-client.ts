@@ -1,0 +1,48 @@
+import type ClientRepresentation from '@keycloak/keycloak-admin-client/lib/defs/clientRepresentation.js';
+import type { Config } from '../config/index.js';
+
+/** Keycloak keeps a client's post-logout redirect URIs in this attribute, joined by '##'. */
+export const POST_LOGOUT_ATTRIBUTE = 'post.logout.redirect.uris';
+
+/** The hub's OAuth callback, as GenericOAuthenticator sends it. */
+export function hubCallbackUrl(config: Config): string {
+  return `${config.hubUrl}/hub/oauth_callback`;
+}
+
+/**
+ * Where Keycloak may send the browser after logout: the URL the hub's logout
+ * link names (`post_logout_redirect_uri`) and the hub itself.
+ */
+export function postLogoutRedirectUris(config: Config): string[] {
+  return [...new Set([config.keycloak.logoutRedirectUrl, config.hubUrl, `${config.hubUrl}/*`])];
+}
+
+/**
+ * The fields of the hub's OIDC client that this command owns (spec:
+ * 10_configure_keycloak.yaml). Everything else on the client is left as
+ * Keycloak or an administrator set it.
+ */
+export function desiredClient(config: Config): ClientRepresentation {
+  return {
+    clientId: config.keycloak.clientId,
+    enabled: true,
+    protocol: 'openid-connect',
+    publicClient: false,
+    bearerOnly: false,
+    clientAuthenticatorType: 'client-secret',
+    standardFlowEnabled: true,
+    // The spec enables direct access grants (token exchange from notebooks).
+    directAccessGrantsEnabled: true,
+    implicitFlowEnabled: false,
+    serviceAccountsEnabled: false,
+    fullScopeAllowed: true,
+    redirectUris: [hubCallbackUrl(config)],
+    webOrigins: [config.hubUrl],
+    attributes: { [POST_LOGOUT_ATTRIBUTE]: postLogoutRedirectUris(config).join('##') },
+  };
+}
+
+/** Client scopes the client must have as defaults; `openid` is implicit in Keycloak, not a scope. */
+export function desiredDefaultScopes(config: Config): string[] {
+  return config.keycloak.scopes.filter((scope) => scope !== 'openid');
+}

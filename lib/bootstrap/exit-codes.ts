@@ -1,0 +1,14 @@
+/** Exit codes of the bootstrap commands, one per kind of failure an operator fixes differently. */
+export const ExitCode = {
+  ok: 0,
+  unexpected: 1,
+  usage: 2,
+  keycloakAuth: 3,
+  realmNotFound: 4,
+  keycloakUnreachable: 5,
+  clusterUnreachable: 6,
+  forbidden: 7,
+  interrupted: 130,
+} as const;
+
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -1,0 +1,43 @@
+/** The Kubernetes objects this command writes, and how to tell that one is already current. */
+import type { V1Namespace, V1Secret } from '@kubernetes/client-node';
+import type { Config } from '../config/index.js';
+
+const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'thinkube-jupyterhub-bootstrap' };
+
+const base64 = (value: string): string => Buffer.from(value, 'utf8').toString('base64');
+
+export function namespaceObject(name: string): V1Namespace {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
+}
+
+/** Secret `jupyterhub-oidc-secret` (keys client_id, client_secret) that the hub's values read. */
+export function oidcSecret(config: Config, clientSecret: string): V1Secret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: config.keycloak.oidcSecretName, namespace: config.namespace, labels: MANAGED_BY },
+    type: 'Opaque',
+    data: { client_id: base64(config.keycloak.clientId), client_secret: base64(clientSecret) },
+  };
+}
+
+/** A copy of the wildcard certificate for the hub's ingress, keeping only the TLS keys. */
+export function tlsSecretCopy(config: Config, source: V1Secret): V1Secret {
+  const data = Object.fromEntries(Object.entries(source.data ?? {}).filter(([key]) => ['tls.crt', 'tls.key', 'ca.crt'].includes(key)));
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: config.ingress.tlsSecretName, namespace: config.namespace, labels: MANAGED_BY },
+    type: 'kubernetes.io/tls',
+    data,
+  };
+}
+
+/** Same type and exactly the same data keys and values. */
+export function sameSecretData(existing: V1Secret, desired: V1Secret): boolean {
+  const a = existing.data ?? {};
+  const b = desired.data ?? {};
+  return existing.type === desired.type
+    && Object.keys(a).length === Object.keys(b).length
+    && Object.entries(b).every(([key, value]) => a[key] === value);
+}

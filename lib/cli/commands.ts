@@ -1,0 +1,16 @@
+import type { CliCommand } from './io.js';
+
+export interface CommandEntry {
+  /** One line for the command list. */
+  readonly summary: string;
+  /** Loaded on use, so one command's dependencies never slow another down. */
+  readonly load: () => Promise<CliCommand>;
+}
+
+/** The subcommands of `thinkube-jupyterhub`; a new one is a file in lib/cli/ and a line here. */
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  'bootstrap-keycloak': {
+    summary: 'reconcile the hub\'s Keycloak OIDC client and write its Secret (run before synth)',
+    load: async () => (await import('./bootstrap-keycloak.js')).bootstrapKeycloakCommand,
+  },
+};
