@@ -42,7 +42,7 @@ from hub_spawner import new_spawner  # noqa: E402
 from tornado.httpclient import AsyncHTTPClient  # noqa: E402
 
 RENDERS = 100
-ROUNDS = 3
+ROUNDS = 5
 LATENCY_MS = 200
 TARGET_COLD_MS = 300
 TARGET_WARM_MS = 20

@@ -44,21 +44,22 @@ class ThinkubeEndpoint:
     def age(self, now):
         return None if self.fetched_at is None else now - self.fetched_at
 
-    async def get(self):
-        """(value, age in seconds): value None when no answer was ever usable."""
-        now = self.control.clock()
+    def due(self, now):
+        """Whether the answer is older than the TTL and no failure is too recent."""
         age = self.age(now)
         fresh = age is not None and age < self.control.ttl
         backing_off = self.failed_at is not None and now - self.failed_at < self.control.retry_after
-        if not fresh and not backing_off:
-            if self.inflight is None or self.inflight.done():
-                self.inflight = asyncio.ensure_future(self._refresh())
-            try:
-                # shield: a waiter that gives up must not cancel the shared request.
-                await asyncio.wait_for(asyncio.shield(self.inflight), self.control.timeout + 0.5)
-            except asyncio.TimeoutError:
-                pass
-        return self.value, self.age(self.control.clock())
+        return not fresh and not backing_off
+
+    async def refresh(self):
+        """Wait for the one shared request for this endpoint, starting it if needed."""
+        if self.inflight is None or self.inflight.done():
+            self.inflight = asyncio.ensure_future(self._refresh())
+        try:
+            # shield: a waiter that gives up must not cancel the shared request.
+            await asyncio.wait_for(asyncio.shield(self.inflight), self.control.timeout + 0.5)
+        except asyncio.TimeoutError:
+            pass
 
     async def _refresh(self):
         started = self.control.clock()
@@ -120,10 +121,15 @@ class ThinkubeControl:
                                          lambda v: f"defaults {v}")
 
     async def read(self):
-        """All three answers, fetched in parallel: {name: (value, age)}."""
-        names = ("images", "nodes", "defaults")
-        answers = await asyncio.gather(*(getattr(self, name).get() for name in names))
-        return dict(zip(names, answers, strict=True))
+        """All three answers, refreshed in parallel where due: {name: (value or
+        None, age in seconds or None)}; None when no answer was ever usable."""
+        endpoints = {"images": self.images, "nodes": self.nodes, "defaults": self.defaults}
+        now = self.clock()
+        due = [endpoint for endpoint in endpoints.values() if endpoint.due(now)]
+        if due:
+            await asyncio.gather(*(endpoint.refresh() for endpoint in due))
+            now = self.clock()
+        return {name: (e.value, e.age(now)) for name, e in endpoints.items()}
 
 
 thinkube_control = ThinkubeControl(
