@@ -26,6 +26,7 @@ What the chart's jupyterhub_config.py does, and what is emulated here:
 """
 
 import copy
+import os
 import subprocess
 import sys
 import tempfile
@@ -93,11 +94,13 @@ def synthesize(env=None):
     return yaml.safe_load(charts[0]["spec"]["valuesContent"])
 
 
-def _inherited_env():
-    import os
+# The app reads config overrides from variables with these prefixes; the caller
+# decides the config, not the developer's shell.
+CONFIG_VARIABLE_PREFIXES = ("THINKUBE_", "JUPYTERHUB_", "KEYCLOAK_", "HARBOR_", "ADMIN_")
 
-    # The caller decides the thinkube-control settings, not the shell.
-    return {k: v for k, v in os.environ.items() if not k.startswith("THINKUBE_CONTROL_")}
+
+def _inherited_env():
+    return {k: v for k, v in os.environ.items() if not k.startswith(CONFIG_VARIABLE_PREFIXES)}
 
 
 def helm_merge(defaults, values):

@@ -86,7 +86,8 @@ def test_image_reference_falls_back_to_the_configured_registry(hub, fake_control
         return await spawn_manifest(spawner, browser_submission(form))
 
     pod = run(spawn())
-    assert pod["spec"]["containers"][0]["image"] == "harbor.example.com/library/tk-jupyter-custom:latest"
+    registry, project, tag = (hub.values["custom"]["images"][k] for k in ("registry", "project", "tag"))
+    assert pod["spec"]["containers"][0]["image"] == f"{registry}/{project}/tk-jupyter-custom:{tag}"
 
 
 def test_answers_are_escaped_in_the_form(hub, fake_control, run):
