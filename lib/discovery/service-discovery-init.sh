@@ -12,12 +12,13 @@
 #
 # Env: THINKUBE_SERVICE_ENV_FILE  the file to write
 #      THINKUBE_DISCOVERY_SELECTOR the ConfigMaps' label selector
-set -euo pipefail
+set -Eeuo pipefail
+shopt -s nullglob
 
 out="${THINKUBE_SERVICE_ENV_FILE:-/home/jovyan/.config/thinkube/service-env.sh}"
 selector="${THINKUBE_DISCOVERY_SELECTOR:-thinkube.io/managed=true}"
 readonly notebook_owner=1000:100 # jovyan:users in the Jupyter docker stacks
-readonly max_parallel_reads=8
+readonly max_parallel_reads=4 # each kubectl is ~50 MB resident: bounded for small init containers
 
 say() { printf 'service-discovery: %s\n' "$*" >&2; }
 
@@ -62,6 +63,12 @@ parse_services() {
   if yq -p=json -o=json -I=0 "[.items[] | ${yq_parse}]" "$work/list.json" >"$work/services.json" 2>/dev/null; then
     return
   fi
+  local version
+  version="$(yq --version 2>&1 | head -n 1 || true)"
+  if [[ "$version" != *mikefarah*' version v4.'* ]]; then
+    say "yq is not mikefarah yq v4 (yq --version: ${version:-not found})"
+    write_empty_file 'no YAML parser'
+  fi
   # One unparsable service.yaml fails the batch: parse one by one so only
   # that ConfigMap is lost.
   local count i
@@ -77,7 +84,7 @@ parse_services() {
 # which programs run): a registered service must not set them in every
 # notebook.
 # shellcheck disable=SC2016 # a jq program: its $ are jq variables
-readonly plan_program='
+readonly plan_definitions='
   def field($k): if type == "object" then .[$k] else null end;
   def dns_label: type == "string" and length <= 63 and test("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
   def dns_subdomain: type == "string" and length <= 253 and test("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$");
@@ -103,17 +110,26 @@ readonly plan_program='
           else {skip: "secretKeyRef of \($name) is not a valid namespace/name/key"} end
       elif (field("value") | type) == "string" then {value: field("value")}
       else {skip: "\($name) has neither a text value nor valueFrom.secretKeyRef"} end;
-  [ .[] | "\(.metadata.namespace)/\(.metadata.name)" as $cm
+  def plan: [ .[] | "\(.metadata.namespace)/\(.metadata.name)" as $cm
     | if .invalid then {cm: $cm, skip_service: "service.yaml is not valid YAML"}
       elif (.data | field("service.yaml")) == null then {cm: $cm, skip_service: "no service.yaml"}
       else (.data["service.yaml"] | field("service") | field("environment_variables")) as $vars
         | if $vars == null then {cm: $cm, service: true}
           elif ($vars | type) != "array" then {cm: $cm, skip_service: "environment_variables is not a list"}
           else {cm: $cm, service: true}, ($vars[] | variable($cm)) end
-      end ]'
+      end ];'
+
+# One jq for the plan and the Secrets it references ("namespace<TAB>name").
+plan() {
+  jq -r "${plan_definitions} plan | tojson, ([.[] | .ref // empty | \"\\(.namespace)\\t\\(.name)\"] | unique[])" \
+    "$work/services.json" >"$work/plan.out"
+  head -n 1 "$work/plan.out" >"$work/plan.json"
+  tail -n +2 "$work/plan.out" >"$work/secret-refs.tsv"
+}
 
 # --- 4. one GET per distinct Secret, a few at a time ------------------------
 read_secret() { # INDEX NAMESPACE NAME
+  trap - ERR # a background job: its failure is a Secret not read, nothing more
   if ! kubectl get --raw "/api/v1/namespaces/$2/secrets/$3" >"$work/secrets/$1.json" 2>"$work/secrets/$1.err"; then
     rm -f "$work/secrets/$1.json"
     local reason
@@ -137,27 +153,27 @@ read_secrets() {
       wait -n || true
       running=$((running - 1))
     fi
-  done < <(jq -r '[.[] | .ref // empty | "\(.namespace)\t\(.name)"] | unique[]' "$work/plan.json")
+  done <"$work/secret-refs.tsv"
   wait
-  # Keyed "namespace/name"; a Secret's value is {data} or {error}.
-  cat "$work"/secrets/*.failed 2>/dev/null >"$work/failed.tsv" || true
-  find "$work/secrets" -name '*.json' -print0 | xargs -0 -r cat | jq -s --rawfile failed "$work/failed.tsv" '
-    (map({key: "\(.metadata.namespace)/\(.metadata.name)", value: {data: (.data // {})}}) | from_entries)
-    + ($failed | split("\n") | map(select(length > 0) | split("\t")
-        | {key: .[0], value: {error: .[1]}}) | from_entries)' >"$work/secrets.json"
 }
 
 # --- 5. resolve, escape, count ----------------------------------------------
+# Prints the messages and the summary (one per line), a NUL, then the file's
+# lines; $secrets holds the Secrets read, $failed "namespace/name<TAB>reason"
+# lines for the others.
 # shellcheck disable=SC2016 # a jq program: its $ are jq variables
-readonly render_program='
+readonly render_definitions='
   def text_or_null: if type == "string" and (index("\u0000") | not) then . else null end;
   # Secret data is base64 of arbitrary bytes; only UTF-8 text survives the
   # round trip, anything else cannot be a shell value.
   def decoded: . as $b | (try (@base64d) catch null) as $s
     | if $s != null and ($s | @base64) == $b then $s | text_or_null else null end;
   def single_quoted: "\u0027" + (split("\u0027") | join("\u0027\\\u0027\u0027")) + "\u0027";
-  ($secrets[0]) as $secrets
-  | map(
+  def secrets_by_id:
+    ($secrets | map({key: "\(.metadata.namespace)/\(.metadata.name)", value: {data: (.data // {})}}) | from_entries)
+    + ($failed | split("\n") | map(select(length > 0) | split("\t") | {key: .[0], value: {error: .[1]}}) | from_entries);
+  def render: secrets_by_id as $secrets
+    | map(
       if .ref then
         "\(.ref.namespace)/\(.ref.name)" as $id | .ref.key as $key
         | ($secrets[$id] // {error: "was not read"}) as $s
@@ -167,18 +183,23 @@ readonly render_program='
           else {cm, var, value: ($s.data[$key] | decoded)} end
       elif has("value") and (.value | text_or_null) == null then {cm, var, skip: "\(.var) contains a NUL byte"}
       else . end) as $entries
-  | [$entries[] | select(has("value"))] as $resolved
-  # The last definition of a name wins, as it would when sourcing.
-  | (reduce range(0; $resolved | length) as $i ({}; .[$resolved[$i].var] = $i)) as $last
-  | [range(0; $resolved | length) as $i | $resolved[$i] | select($last[.var] != $i)] as $overridden
-  | [range(0; $resolved | length) as $i | $resolved[$i] | select($last[.var] == $i)] as $written
-  | {
-      file: ($written | map("export \(.var)=\(.value | single_quoted)\n") | join("")),
-      messages: (
-        [$entries[] | select(.skip_service or .skip) | "\(.cm): \(.skip_service // .skip), skipped"]
-        + [$overridden[] | "\(.cm): \(.var) is defined again by a later service, skipped"]),
-      summary: "\($entries | map(select(.service)) | length) services, \($written | length) variables; skipped \($entries | map(select(.skip_service)) | length) services, \($entries | map(select(.skip)) + $overridden | length) variables"
-    }'
+    | [$entries[] | select(has("value"))] as $resolved
+    # The last definition of a name wins, as it would when sourcing.
+    | (reduce range(0; $resolved | length) as $i ({}; .[$resolved[$i].var] = $i)) as $last
+    | [range(0; $resolved | length) as $i | $resolved[$i] | select($last[.var] != $i)] as $overridden
+    | [range(0; $resolved | length) as $i | $resolved[$i] | select($last[.var] == $i)] as $written
+    | ([$entries[] | select(.skip_service or .skip) | "\(.cm): \(.skip_service // .skip), skipped"]
+        + [$overridden[] | "\(.cm): \(.var) is defined again by a later service, skipped"]
+        + ["\($entries | map(select(.service)) | length) services, \($written | length) variables; skipped \($entries | map(select(.skip_service)) | length) services, \($entries | map(select(.skip)) + $overridden | length) variables"]
+      | map(. + "\n") | join(""))
+      + "\u0000"
+      + ($written | map("export \(.var)=\(.value | single_quoted)\n") | join(""));'
+
+render() {
+  local secrets=("$work"/secrets/*.json) failed=("$work"/secrets/*.failed)
+  jq -j --slurpfile secrets <(cat /dev/null "${secrets[@]}") --rawfile failed <(cat /dev/null "${failed[@]}") \
+    "${render_definitions} render" "$work/plan.json" >"$work/render.out"
+}
 
 # Called in a condition, where `set -e` does not apply: every step checks.
 write_file() { # CONTENT_FILE
@@ -193,29 +214,43 @@ write_file() { # CONTENT_FILE
   tmp_out=''
 }
 
-main() {
-  local header='# Thinkube services, written by service discovery; sourced by kernels and terminals.'
-  local summary
-  if ! list_configmaps; then
-    say "cannot list ConfigMaps ($selector): $(first_error_line "$work/list.err")"
-    printf '%s\n' "$header" >"$work/file"
-    summary='no services read (listing ConfigMaps failed)'
-  else
-    parse_services
-    jq "$plan_program" "$work/services.json" >"$work/plan.json"
-    read_secrets
-    jq --slurpfile secrets "$work/secrets.json" "$render_program" "$work/plan.json" >"$work/render.json"
-    { printf '%s\n' "$header"; jq -j '.file' "$work/render.json"; } >"$work/file"
-    local lines
-    mapfile -t lines < <(jq -r '.messages[], .summary' "$work/render.json")
-    if [ "${#lines[@]}" -gt 1 ]; then printf 'service-discovery: %s\n' "${lines[@]:0:${#lines[@]}-1}" >&2; fi
-    summary="${lines[-1]}"
-  fi
+readonly header='# Thinkube services, written by service discovery; sourced by kernels and terminals.'
+
+# An empty file lets the notebook start; a failed init container would not.
+write_empty_file() { # REASON
+  trap - ERR
+  printf '%s\n' "$header" >"$work/file"
   if ! write_file "$work/file"; then
     say "cannot write $out"
     exit 1
   fi
-  printf 'service-discovery: %s -> %s\n' "$summary" "$out"
+  printf 'service-discovery: no services read (%s) -> %s\n' "$1" "$out"
+  exit 0
+}
+
+main() {
+  trap 'say "unexpected failure at line $LINENO"; write_empty_file "internal error"' ERR
+  if ! list_configmaps; then
+    say "cannot list ConfigMaps ($selector): $(first_error_line "$work/list.err")"
+    write_empty_file 'listing ConfigMaps failed'
+  fi
+  parse_services
+  plan
+  read_secrets
+  render
+  local report lines
+  {
+    IFS= read -r -d '' report
+    printf '%s\n' "$header"
+    cat
+  } <"$work/render.out" >"$work/file"
+  mapfile -t lines <<<"${report%$'\n'}"
+  if [ "${#lines[@]}" -gt 1 ]; then printf 'service-discovery: %s\n' "${lines[@]:0:${#lines[@]}-1}" >&2; fi
+  if ! write_file "$work/file"; then
+    say "cannot write $out"
+    exit 1
+  fi
+  printf 'service-discovery: %s -> %s\n' "${lines[-1]}" "$out"
 }
 
 main

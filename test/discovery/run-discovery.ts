@@ -48,6 +48,8 @@ export interface DiscoveryRunOptions {
   /** Default: <workDir>/home/jovyan/.config/thinkube/service-env.sh */
   envFile?: string;
   selector?: string;
+  /** Directory whose `yq` the script gets; default: the provisioned mikefarah yq. */
+  yqDir?: string;
   /** Another script with the same interface (the benchmark's baseline). */
   script?: string;
   /** Log kubectl and yq calls through shims on PATH (adds a bash per call); default true. */
@@ -80,7 +82,7 @@ async function countingShims(dir: string, tools: Record<string, string>): Promis
 
 export async function runDiscovery(options: DiscoveryRunOptions): Promise<DiscoveryRun> {
   const envFile = options.envFile ?? join(options.workDir, 'home', 'jovyan', '.config', 'thinkube', 'service-env.sh');
-  const yqDir = yqBinDir();
+  const yqDir = options.yqDir ?? yqBinDir();
   const shimDir = join(options.workDir, 'counting-shims');
   const log = options.countCalls === false ? undefined
     : await countingShims(shimDir, { kubectl: join(options.kubeBinDir, 'kubectl'), yq: join(yqDir, 'yq') });

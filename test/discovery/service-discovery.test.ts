@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,7 +16,13 @@ import {
   secretAllowList,
   staticRbacYaml,
 } from './manifests.js';
-import { type DiscoveryRun, discoveryUnavailableReason, runDiscovery, sourceEnvFile } from './run-discovery.js';
+import {
+  type DiscoveryRun,
+  type DiscoveryRunOptions,
+  discoveryUnavailableReason,
+  runDiscovery,
+  sourceEnvFile,
+} from './run-discovery.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -28,7 +34,7 @@ describe.skipIf(tierUnavailable('kube', discoveryUnavailableReason()))('service 
   let kubeconfig: string;
   let run: DiscoveryRun;
 
-  const discover = (dir: string, options: { kubeconfig?: string; envFile?: string; selector?: string } = {}) =>
+  const discover = (dir: string, options: Partial<Omit<DiscoveryRunOptions, 'workDir'>> = {}) =>
     runDiscovery({ kubeconfig, kubeBinDir: kube().binDir, workDir: dir, ...options });
 
   beforeAll(async () => {
@@ -123,6 +129,17 @@ describe.skipIf(tierUnavailable('kube', discoveryUnavailableReason()))('service 
     expect(denied.stderr).toMatch(/cannot list ConfigMaps \(thinkube.io\/managed=true\): .*Forbidden/);
     expect(denied.stdout).toMatch(/^service-discovery: no services read \(listing ConfigMaps failed\)/);
     expect(await sourceEnvFile(denied.envFile, workDir)).toEqual({});
+  });
+
+  it('exits 0 with an empty file, and says why, when yq is not mikefarah yq v4', async () => {
+    const notYq = join(workDir, 'not-yq');
+    await mkdir(notYq, { recursive: true });
+    await symlink('/bin/false', join(notYq, 'yq'));
+    const result = await discover(join(workDir, 'no-yq'), { yqDir: notYq });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('yq is not mikefarah yq v4');
+    expect(result.stdout).toMatch(/^service-discovery: no services read \(no YAML parser\)/);
+    expect(await sourceEnvFile(result.envFile, workDir)).toEqual({});
   });
 
   it('exits non-zero when it cannot write the file', async () => {
