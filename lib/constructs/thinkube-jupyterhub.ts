@@ -27,7 +27,9 @@ export class ThinkubeJupyterHub extends Construct {
   constructor(scope: Construct, id: string, props: ThinkubeJupyterHubProps = {}) {
     super(scope, id);
     const config = props.config ?? resolveConfig({});
-    new k8s.KubeNamespace(this, 'Namespace', { metadata: { name: config.namespace } });
+    // A label also gives server-side apply a field to own: an object without one has no managedFields, and
+    // the next apply then writes a 'before-first-apply' entry instead of being a no-op.
+    new k8s.KubeNamespace(this, 'Namespace', { metadata: { name: config.namespace, labels: { 'app.kubernetes.io/part-of': 'thinkube-jupyterhub' } } });
     this.storage = new StorageConstruct(this, 'Storage', { config });
     this.discovery = new DiscoveryRbacConstruct(this, 'Discovery', { config });
     this.hub = new HubHelmConstruct(this, 'Hub', { config, storage: this.storage, discovery: this.discovery });

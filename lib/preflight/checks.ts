@@ -83,15 +83,22 @@ export function thinkubeControlCheck(baseUrl: string, timeoutMs: number): Check 
   const url = `${baseUrl.replace(/\/+$/, '')}/images/jupyter`;
   const name = `thinkube-control ${url}`;
   return async () => {
+    let response: Response;
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-      if (!response.ok) return { name, ok: false, detail: `answered HTTP ${response.status}` };
-      const images: unknown = await response.json();
-      if (!Array.isArray(images)) return { name, ok: false, detail: 'did not answer a list of images' };
-      if (images.length === 0) return { name, ok: false, detail: 'lists no Jupyter image: tag at least one image for Jupyter in thinkube-control' };
-      return { name, ok: true, detail: `lists ${images.length} Jupyter image${images.length === 1 ? '' : 's'}` };
+      response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
-      return { name, ok: false, detail: `unreachable (${(error as Error).name === 'TimeoutError' ? `no answer in ${timeoutMs} ms` : (error as Error).message}): from outside the cluster use --thinkube-control-url with a port-forward` };
+      const reason = (error as Error).name === 'TimeoutError' ? `no answer in ${timeoutMs} ms` : (error as Error).message;
+      return { name, ok: false, detail: `unreachable (${reason}): from outside the cluster use --thinkube-control-url with a port-forward` };
     }
+    if (!response.ok) return { name, ok: false, detail: `answered HTTP ${response.status}` };
+    let images: unknown;
+    try {
+      images = await response.json();
+    } catch {
+      return { name, ok: false, detail: 'answered something that is not JSON' };
+    }
+    if (!Array.isArray(images)) return { name, ok: false, detail: 'did not answer a list of images' };
+    if (images.length === 0) return { name, ok: false, detail: 'lists no Jupyter image: tag at least one image for Jupyter in thinkube-control' };
+    return { name, ok: true, detail: `lists ${images.length} Jupyter image${images.length === 1 ? '' : 's'}` };
   };
 }

@@ -1,0 +1,94 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { preflightCommand } from '../../lib/preflight/command.js';
+import { kubeUnavailableReason } from '../kube/harness.js';
+import { useKube } from '../kube/use-kube.js';
+import { type FakeThinkubeControl, startFakeThinkubeControl } from '../support/fake-thinkube-control.js';
+import { tierUnavailable } from '../support/tier.js';
+import { configFile } from './support.js';
+
+const TLS_CRT = Buffer.from('-----BEGIN CERTIFICATE-----\nnot-a-real-certificate\n-----END CERTIFICATE-----\n').toString('base64');
+
+describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight against a real kube-apiserver', () => {
+  const kube = useKube();
+  let control: FakeThinkubeControl;
+  let config: string;
+  beforeAll(async () => {
+    control = await startFakeThinkubeControl();
+    config = configFile(mkdtempSync(join(tmpdir(), 'tjh-preflight-')), { thinkubeControl: { url: control.baseUrl } });
+  });
+  afterAll(async () => control?.stop());
+
+  async function run(args: string[] = []) {
+    const lines: string[] = [];
+    const previous = process.env.THINKUBE_JH_CONFIG;
+    process.env.THINKUBE_JH_CONFIG = config;
+    try {
+      const code = await preflightCommand(['--kubeconfig', kube().kubeconfig, ...args], (l) => lines.push(l), (l) => lines.push(l));
+      return { code, output: lines.join('\n') };
+    } finally {
+      if (previous === undefined) delete process.env.THINKUBE_JH_CONFIG;
+      else process.env.THINKUBE_JH_CONFIG = previous;
+    }
+  }
+
+  it('fails on an empty cluster, one line per check, naming the fix', async () => {
+    await kube().kubectlOk(['delete', 'crd', 'helmcharts.helm.cattle.io', '--wait=true']);
+    const { code, output } = await run();
+    expect(code).toBe(1);
+    expect(output).toContain('FAIL OIDC Secret jupyterhub/jupyterhub-oidc-secret: is missing: run npm run bootstrap:keycloak');
+    expect(output).toContain('FAIL TLS Secret jupyterhub/jupyterhub-tls-secret: is missing: run npm run bootstrap:keycloak (copies default/example-com-tls)');
+    expect(output).toContain('FAIL HelmChart CRD helmcharts.helm.cattle.io: is not installed');
+    expect(output).toContain('FAIL StorageClass juicefs-rwx: does not exist');
+    expect(output).toContain(`ok   thinkube-control ${control.baseUrl}/images/jupyter: lists 3 Jupyter images`);
+    expect(output).toContain('preflight: 4 of 5 checks failed');
+  });
+
+  it('passes once everything exists, and never prints the client secret', async () => {
+    const k = kube();
+    await k.kubectlOk(['apply', '-f', join(process.cwd(), '..', 'shared', 'reference', 'crds', 'helm.cattle.io_helmcharts.yaml')]);
+    await k.kubectlOk(['create', 'namespace', 'jupyterhub']);
+    await k.kubectlOk(['create', 'secret', 'generic', 'jupyterhub-oidc-secret', '-n', 'jupyterhub', '--from-literal=client_id=jupyterhub', '--from-literal=client_secret=preflight-secret-sentinel']);
+    await k.kubectlOk(['apply', '-f', '-'], {
+      input: JSON.stringify({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: 'jupyterhub-tls-secret', namespace: 'jupyterhub' }, data: { 'tls.crt': TLS_CRT, 'tls.key': TLS_CRT } }),
+    });
+    await k.kubectlOk(['apply', '-f', '-'], {
+      input: JSON.stringify({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'juicefs-rwx' }, provisioner: 'csi.juicefs.com' }),
+    });
+    await k.kubectlOk(['wait', '--for=condition=Established', 'crd/helmcharts.helm.cattle.io']);
+    const { code, output } = await run();
+    expect(output).toContain('ok   OIDC Secret jupyterhub/jupyterhub-oidc-secret: has client_id and client_secret');
+    expect(output).toContain('ok   StorageClass juicefs-rwx: provisioner csi.juicefs.com');
+    expect(output).toContain('preflight: all checks passed');
+    expect(code).toBe(0);
+    expect(output).not.toContain('preflight-secret-sentinel');
+  });
+
+  it.each([
+    ['empty', 'lists no Jupyter image'],
+    ['error500', 'answered HTTP 500'],
+    ['malformed', 'answered something that is not JSON'],
+    ['down', 'unreachable'],
+  ])('fails when thinkube-control answers %s', async (scenario, message) => {
+    await control.scenario(scenario);
+    const { code, output } = await run();
+    await control.scenario('ok');
+    expect(code).toBe(1);
+    expect(output).toMatch(new RegExp(`FAIL thinkube-control .*: ${message}`));
+  });
+
+  it('times out on a slow thinkube-control', async () => {
+    await control.scenario('slow', 3000);
+    const { code, output } = await run(['--timeout', '0.5']);
+    await control.scenario('ok');
+    expect(code).toBe(1);
+    expect(output).toContain('unreachable (no answer in 500 ms)');
+  });
+
+  it('rejects bad usage with exit 2', async () => {
+    expect((await run(['--timeout', 'soon'])).code).toBe(2);
+    expect((await run(['--bogus'])).code).toBe(2);
+  });
+});
