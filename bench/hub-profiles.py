@@ -28,6 +28,7 @@ The tornado HTTP client is configured with max_clients=128 for every phase.
 import asyncio
 import gc
 import json
+import os
 import statistics
 import sys
 import time
@@ -138,7 +139,8 @@ def median(rows, index):
 
 def report(results, timeout_s):
     print(f"\n{RENDERS} concurrent spawn-form renders per round, {ROUNDS} rounds; "
-          f"thinkube-control latency {LATENCY_MS} ms; timeout {timeout_s} s")
+          f"thinkube-control latency {LATENCY_MS} ms; timeout {timeout_s} s; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"{'phase':<14} {'p99 ms (rounds)':<28} {'median p99':>10} {'max ms':>8} {'upstream requests':>18}")
     for name, rows in results.items():
         p99s = " ".join(f"{row[0]:.1f}" for row in rows)
