@@ -103,8 +103,7 @@ export async function bootstrapKeycloak(config: Config, options: BootstrapKeyclo
     if (secret === undefined || dryRun) {
       report.step(`manifest ${options.writeManifest}`, 'would write (mode 0600)');
     } else {
-      writeManifest(manifest, oidcSecret(config, secret));
-      report.step(`manifest ${options.writeManifest}`, 'written (mode 0600)');
+      report.step(`manifest ${options.writeManifest}`, `${writeManifest(manifest, oidcSecret(config, secret))} (mode 0600)`);
     }
     report.step(`tls secret ${config.namespace}/${config.ingress.tlsSecretName}`, 'skipped (--write-manifest: no cluster access)');
     return;

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { rootCertificates } from 'node:tls';
 import { BootstrapError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 
@@ -13,7 +15,7 @@ export interface KeycloakTlsOptions {
 export type RequestOptions = Omit<RequestInit, 'signal'>;
 
 interface UndiciModule {
-  Agent: new (options: { connect: { ca?: string; rejectUnauthorized?: boolean } }) => object;
+  Agent: new (options: { connect: { ca?: string[]; rejectUnauthorized?: boolean } }) => object;
 }
 
 /**
@@ -22,21 +24,21 @@ interface UndiciModule {
  * dispatcher of its own. The dispatcher is scoped to the Keycloak requests;
  * the process's other connections keep verifying.
  */
-export async function keycloakRequestOptions(options: KeycloakTlsOptions): Promise<RequestOptions | undefined> {
+export function keycloakRequestOptions(options: KeycloakTlsOptions): RequestOptions | undefined {
   if (!options.caFile && !options.insecure) return undefined;
-  let ca: string | undefined;
+  let ca: string[] | undefined;
   if (options.caFile) {
     try {
-      ca = readFileSync(options.caFile, 'utf8');
+      ca = [...rootCertificates, readFileSync(options.caFile, 'utf8')];
     } catch (error) {
       throw new BootstrapError(`--ca-file ${options.caFile} cannot be read: ${(error as Error).message}`, ExitCode.usage);
     }
   }
-  // undici is Node's own fetch implementation; imported only when needed.
-  const specifier = 'undici';
+  // undici is Node's own fetch implementation (its Agent is what fetch's
+  // `dispatcher` takes); loaded only when needed.
   let undici: UndiciModule;
   try {
-    undici = (await import(specifier)) as UndiciModule;
+    undici = createRequire(import.meta.url)('undici') as UndiciModule;
   } catch {
     throw new BootstrapError('--ca-file and --insecure need the undici package: npm install undici@6', ExitCode.usage);
   }

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
@@ -34,18 +34,30 @@ export function checkManifestPath(file: string, cwd: string): string {
   return target;
 }
 
+function holds(target: string, text: string): boolean {
+  try {
+    return (statSync(target).mode & 0o777) === 0o600 && readFileSync(target, 'utf8') === text;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Writes the manifest with mode 0600 through a temporary file and a rename,
- * so an interrupted run leaves either the old file or the new one.
+ * so an interrupted run leaves either the old file or the new one; leaves a
+ * file that already holds it alone.
  */
-export function writeManifest(target: string, object: KubernetesObject): void {
+export function writeManifest(target: string, object: KubernetesObject): 'written' | 'unchanged' {
+  const text = stringify(object);
+  if (holds(target, text)) return 'unchanged';
   mkdirSync(dirname(target), { recursive: true });
   const temporary = `${target}.${process.pid}.partial`;
   try {
-    writeFileSync(temporary, stringify(object), { mode: 0o600, flag: 'w' });
+    writeFileSync(temporary, text, { mode: 0o600, flag: 'w' });
     chmodSync(temporary, 0o600);
     renameSync(temporary, target);
   } finally {
     rmSync(temporary, { force: true });
   }
+  return 'written';
 }
