@@ -8,7 +8,7 @@ import { BootstrapError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { reconcileGroupsMapper } from './groups-mapper.js';
 import { KeycloakSession } from './keycloak-session.js';
-import { KubeSession } from './kube-session.js';
+import type { KubeSession } from './kube-session.js';
 import { namespaceObject, oidcSecret, sameSecretData, tlsSecretCopy } from './kube-objects.js';
 import { checkManifestPath, writeManifest } from './manifest-file.js';
 import { reconcileClient } from './reconcile-client.js';
@@ -32,8 +32,8 @@ export interface BootstrapKeycloakOptions {
   /** Per-request timeout towards Keycloak. @default 10000 */
   readonly timeoutMs?: number;
   readonly retry?: RetryPolicy;
-  /** The cluster; loaded lazily (only when a step needs it). */
-  readonly kubeconfig?: () => KubeConfig;
+  /** The cluster, loaded only when a step needs it. @default - KUBECONFIG, else ~/.kube/config */
+  readonly kubeconfig?: () => KubeConfig | Promise<KubeConfig>;
   /** Base for --write-manifest. @default process.cwd() */
   readonly cwd?: string;
   /** Told about every secret value as soon as it is known, so that it can be masked in any output. */
@@ -109,7 +109,9 @@ export async function bootstrapKeycloak(config: Config, options: BootstrapKeyclo
     return;
   }
 
-  const kube = new KubeSession(loadCluster(options));
+  // The Kubernetes client takes about a second to load: only when the cluster is used.
+  const { KubeSession: Session, loadKubeConfig } = await import('./kube-session.js');
+  const kube = new Session(await (options.kubeconfig ?? loadKubeConfig)());
   report.step(`namespace ${config.namespace}`, await applyObject(kube, namespaceObject(config.namespace), () => true, dryRun));
   if (secret === undefined) {
     report.step(secretName, 'would write the new client secret');
@@ -117,11 +119,6 @@ export async function bootstrapKeycloak(config: Config, options: BootstrapKeyclo
     report.step(secretName, await applyObject(kube, oidcSecret(config, secret), (existing) => sameSecretData(existing, oidcSecret(config, secret)), dryRun));
   }
   await copyTlsCertificate(config, kube, dryRun, report);
-}
-
-function loadCluster(options: BootstrapKeycloakOptions): KubeConfig {
-  if (options.kubeconfig === undefined) throw new Error('no kubeconfig loader given');
-  return options.kubeconfig();
 }
 
 async function copyTlsCertificate(config: Config, kube: KubeSession, dryRun: boolean, report: Reporter): Promise<void> {

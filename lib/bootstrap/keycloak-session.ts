@@ -46,7 +46,7 @@ export class KeycloakSession {
 
   /** Authenticates against the master realm. */
   static async open(options: KeycloakSessionOptions): Promise<KeycloakSession> {
-    const session = new KeycloakSession(options, keycloakRequestOptions(options));
+    const session = new KeycloakSession(options, await keycloakRequestOptions(options));
     await session.authenticate();
     return session;
   }

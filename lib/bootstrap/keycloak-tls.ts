@@ -14,8 +14,29 @@ export interface KeycloakTlsOptions {
 /** What the admin client passes to fetch with every request. */
 export type RequestOptions = Omit<RequestInit, 'signal'>;
 
-interface UndiciModule {
-  Agent: new (options: { connect: { ca?: string[]; rejectUnauthorized?: boolean } }) => object;
+type AgentClass = new (options: { connect: { ca?: string[]; rejectUnauthorized?: boolean } }) => object;
+
+/** The symbol under which undici (Node's fetch) keeps its process-wide dispatcher. */
+const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
+
+/**
+ * undici's Agent, the dispatcher type Node's fetch accepts: from the undici
+ * package when installed, else the class of the default dispatcher that
+ * Node's bundled undici installs when it loads (a data: URL loads it
+ * without touching the network).
+ */
+async function agentClass(): Promise<AgentClass> {
+  try {
+    return (createRequire(import.meta.url)('undici') as { Agent: AgentClass }).Agent;
+  } catch {
+    await fetch('data:,');
+    const dispatcher = (globalThis as Record<symbol, unknown>)[GLOBAL_DISPATCHER];
+    const candidate = (dispatcher as { constructor?: AgentClass & { name: string } } | undefined)?.constructor;
+    if (candidate?.name !== 'Agent') {
+      throw new BootstrapError('--ca-file and --insecure need the undici package here: npm install undici@6', ExitCode.usage);
+    }
+    return candidate;
+  }
 }
 
 /**
@@ -24,7 +45,7 @@ interface UndiciModule {
  * dispatcher of its own. The dispatcher is scoped to the Keycloak requests;
  * the process's other connections keep verifying.
  */
-export function keycloakRequestOptions(options: KeycloakTlsOptions): RequestOptions | undefined {
+export async function keycloakRequestOptions(options: KeycloakTlsOptions): Promise<RequestOptions | undefined> {
   if (!options.caFile && !options.insecure) return undefined;
   let ca: string[] | undefined;
   if (options.caFile) {
@@ -34,14 +55,7 @@ export function keycloakRequestOptions(options: KeycloakTlsOptions): RequestOpti
       throw new BootstrapError(`--ca-file ${options.caFile} cannot be read: ${(error as Error).message}`, ExitCode.usage);
     }
   }
-  // undici is Node's own fetch implementation (its Agent is what fetch's
-  // `dispatcher` takes); loaded only when needed.
-  let undici: UndiciModule;
-  try {
-    undici = createRequire(import.meta.url)('undici') as UndiciModule;
-  } catch {
-    throw new BootstrapError('--ca-file and --insecure need the undici package: npm install undici@6', ExitCode.usage);
-  }
-  const dispatcher = new undici.Agent({ connect: { ca, rejectUnauthorized: !options.insecure } });
+  const Agent = await agentClass();
+  const dispatcher = new Agent({ connect: { ca, rejectUnauthorized: !options.insecure } });
   return { dispatcher } as RequestOptions;
 }

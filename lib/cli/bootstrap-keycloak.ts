@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import {
-  BootstrapError, ExitCode, StreamReporter, bootstrapKeycloak, loadKubeConfig,
-} from '../bootstrap/index.js';
-import { ConfigError, loadConfig } from '../config/index.js';
+import { BootstrapError } from '../bootstrap/errors.js';
+import { ExitCode } from '../bootstrap/exit-codes.js';
+import { StreamReporter } from '../bootstrap/reporter.js';
 import type { CliCommand, CliIo } from './io.js';
 
 export const BOOTSTRAP_KEYCLOAK_USAGE = `usage: thinkube-jupyterhub bootstrap-keycloak [options]
@@ -75,7 +74,10 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   const env = io.env;
   reporter.addSecret(env.ADMIN_PASSWORD);
   reporter.addSecret(env.KEYCLOAK_ADMIN_CLIENT_SECRET);
+  // Loaded after the arguments are parsed: --help and usage errors stay instant.
+  const { ConfigError, loadConfig } = await import('../config/index.js');
   try {
+    const { bootstrapKeycloak } = await import('../bootstrap/bootstrap-keycloak.js');
     const { config } = loadConfig(env, io.cwd);
     await bootstrapKeycloak(config, {
       adminPassword: env.ADMIN_PASSWORD,
@@ -87,7 +89,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
       caFile: values['ca-file'],
       insecure: values.insecure,
       timeoutMs: timeoutMs(values.timeout),
-      kubeconfig: () => loadKubeConfig(env),
+      kubeconfig: async () => (await import('../bootstrap/kube-session.js')).loadKubeConfig(env),
       cwd: io.cwd,
       onSecret: (secret) => reporter.addSecret(secret),
     }, reporter);

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -337,6 +337,34 @@ describe.skipIf(unavailable)('bootstrap-keycloak against a real Keycloak and kub
     const denied = await runBin(['bootstrap-keycloak'], env({ ADMIN_PASSWORD: 'wrong-password' }), cwd);
     outputs.push(denied.stdout, denied.stderr);
     expect(denied.code).toBe(3);
+  });
+
+  it('an interrupted run (Ctrl-C) leaves a state the next run finishes', async () => {
+    const fresh = { JUPYTERHUB_CLIENT_ID: 'interrupted-hub', JUPYTERHUB_NAMESPACE: 'interrupted' };
+    let child: ChildProcess | undefined;
+    // Interrupt after the client was created, while its secret is being read.
+    proxy.beforeForward = async (request) => {
+      if (request.path.endsWith('/client-secret') && child !== undefined) {
+        child.kill('SIGINT');
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+      }
+    };
+    let interrupted: CliResult;
+    try {
+      interrupted = await runBin(['bootstrap-keycloak'], env(fresh), cwd, (spawned) => { child = spawned; });
+    } finally {
+      proxy.beforeForward = undefined;
+    }
+    outputs.push(interrupted.stdout, interrupted.stderr);
+    expect(interrupted.stdout).toContain('keycloak client interrupted-hub (realm thinkube): created');
+    expect(interrupted.stderr).toContain('interrupted; nothing is half-written, run the command again to finish');
+    expect(interrupted.code).toBe(130);
+    expect((await kube().kubectl(['-n', 'interrupted', 'get', 'secret', 'jupyterhub-oidc-secret'])).code).not.toBe(0);
+
+    const resumed = await bootstrap([], fresh);
+    expect(resumed.stdout).toContain('keycloak client interrupted-hub (realm thinkube): unchanged');
+    expect(resumed.stdout).toContain('secret interrupted/jupyterhub-oidc-secret: created');
+    expect(resumed.code).toBe(0);
   });
 
   it('reports a stopped Keycloak (exit 5)', async () => {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -34,8 +34,8 @@ export async function runInProcess(args: string[], env: NodeJS.ProcessEnv, cwd: 
   return { code, stdout: out.text(), stderr: err.text(), ms: performance.now() - started };
 }
 
-/** Runs the package's bin as a user would, in a child process. */
-export function runBin(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<CliResult> {
+/** Runs the package's bin as a user would, in a child process (`onSpawn` may signal it). */
+export function runBin(args: string[], env: NodeJS.ProcessEnv, cwd: string, onSpawn?: (child: ChildProcess) => void): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, [bin, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
@@ -45,5 +45,6 @@ export function runBin(args: string[], env: NodeJS.ProcessEnv, cwd: string): Pro
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr, ms: performance.now() - started }));
+    onSpawn?.(child);
   });
 }
