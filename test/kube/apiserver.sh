@@ -11,7 +11,8 @@
 #   apiserver.sh stop                     stop everything and delete the state dir
 #
 # State (keys generated at run time, data, logs, kubeconfig) lives in
-# THINKUBE_KUBE_STATE, default: a "state" dir in the kube cache.
+# THINKUBE_KUBE_STATE, default: a "state" dir in the kube cache. With
+# THINKUBE_KUBE_OWNER_PID, start also stops it all when that process ends.
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -210,12 +211,25 @@ install_crds() {
 # minute to drain on SIGTERM.
 stop_all() {
   local c pid deadline=$((SECONDS + 10))
-  for c in "${COMPONENTS[@]}"; do
+  for c in watchdog "${COMPONENTS[@]}"; do
     pid_alive "$c" || continue
     pid="$(cat "$STATE/$c.pid")"
     kill -9 "$pid" 2>/dev/null || true
     while process_alive "$pid" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.05; done
   done
+}
+
+# With THINKUBE_KUBE_OWNER_PID set, the plane stops itself once that process
+# is gone: a crashed test run leaves no control plane behind.
+start_watchdog() {
+  local owner="${THINKUBE_KUBE_OWNER_PID:-}"
+  [ -n "$owner" ] || return 0
+  process_alive "$owner" || die "owner process $owner is not running"
+  (
+    while process_alive "$owner" && [ -d "$STATE" ]; do sleep 2; done
+    if [ -d "$STATE" ]; then THINKUBE_KUBE_STATE="$STATE" bash "$here/apiserver.sh" stop; fi
+  ) </dev/null >/dev/null 2>&1 9>&- &
+  echo $! >"$STATE/watchdog.pid"
 }
 
 cmd_start() {
@@ -235,6 +249,7 @@ cmd_start() {
   mkdir -p "$STATE/logs"
   local started=$SECONDS
   USED_PORTS=()
+  start_watchdog
   make_pki
   start_etcd
   start_apiserver

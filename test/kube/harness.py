@@ -19,9 +19,8 @@ import os
 import re
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Dict, Optional, Sequence
 
 APISERVER_SCRIPT = Path(__file__).resolve().parent / "apiserver.sh"
 _EXPORT_LINE = re.compile(r"^export ([A-Z_]+)='([^']*)'$")
@@ -44,7 +43,12 @@ def unavailable_reason() -> Optional[str]:
 def _apiserver(state_dir: str, *args: str, timeout: float = 300) -> str:
     result = subprocess.run(
         ["bash", str(APISERVER_SCRIPT), *args],
-        env={**os.environ, "THINKUBE_KUBE_STATE": state_dir},
+        # The owner pid lets the plane stop itself if this process dies without stop().
+        env={
+            **os.environ,
+            "THINKUBE_KUBE_STATE": state_dir,
+            "THINKUBE_KUBE_OWNER_PID": str(os.getpid()),
+        },
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
@@ -57,19 +61,31 @@ def _apiserver(state_dir: str, *args: str, timeout: float = 300) -> str:
     return result.stdout
 
 
-@dataclass
 class Kube:
-    """A running control plane; see harness.ts KubeHarness for the same fields."""
+    """A running control plane; the fields match harness.ts KubeHarness.
 
-    kubeconfig: str  # cluster-admin (system:masters) client-certificate identity
-    server: str  # https://127.0.0.1:<port>
-    ca_file: str
-    bin_dir: str  # kubectl, kube-apiserver, kube-controller-manager, etcd
-    kubectl_path: str  # same version as the server
-    version: str  # e.g. v1.36.3
-    state_dir: str
-    env: dict = field(repr=False)  # os.environ + KUBECONFIG + PATH starting with bin_dir
-    _sequence: int = field(default=0, repr=False)
+    A plain class, not a dataclass: dataclasses break when a module is loaded
+    by path with importlib without being registered in sys.modules."""
+
+    def __init__(self, state_dir: str, exports: Dict[str, str]) -> None:
+        self.state_dir = state_dir
+        # cluster-admin (system:masters) client-certificate identity
+        self.kubeconfig = exports["KUBECONFIG"]
+        self.server = exports["KUBE_SERVER"]  # https://127.0.0.1:<port>
+        self.ca_file = exports["KUBE_CA_FILE"]
+        self.bin_dir = exports["KUBE_BIN"]  # kubectl, kube-apiserver, kube-controller-manager, etcd
+        self.kubectl_path = exports["KUBECTL"]  # same version as the server
+        self.version = exports["KUBE_VERSION"]  # e.g. v1.36.3
+        # os.environ + KUBECONFIG (admin) + PATH starting with bin_dir, for spawning scripts
+        self.env = {
+            **os.environ,
+            "KUBECONFIG": self.kubeconfig,
+            "PATH": f"{self.bin_dir}:{os.environ.get('PATH', '')}",
+        }
+        self._sequence = 0
+
+    def __repr__(self) -> str:
+        return f"Kube(server={self.server!r}, version={self.version!r}, state_dir={self.state_dir!r})"
 
     def kubectl(
         self,
@@ -132,18 +148,4 @@ def start(state_dir: Optional[str] = None) -> Optional[Kube]:
         match = _EXPORT_LINE.match(line)
         if match:
             exports[match.group(1)] = match.group(2)
-    bin_dir = exports["KUBE_BIN"]
-    return Kube(
-        kubeconfig=exports["KUBECONFIG"],
-        server=exports["KUBE_SERVER"],
-        ca_file=exports["KUBE_CA_FILE"],
-        bin_dir=bin_dir,
-        kubectl_path=exports["KUBECTL"],
-        version=exports["KUBE_VERSION"],
-        state_dir=state,
-        env={
-            **os.environ,
-            "KUBECONFIG": exports["KUBECONFIG"],
-            "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}",
-        },
-    )
+    return Kube(state, exports)

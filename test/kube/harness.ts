@@ -102,7 +102,8 @@ function run(
 }
 
 async function apiserver(stateDir: string, args: string[], timeoutMs = 300_000): Promise<string> {
-  const env = { ...process.env, THINKUBE_KUBE_STATE: stateDir };
+  // The owner pid lets the plane stop itself if this process dies without stop().
+  const env = { ...process.env, THINKUBE_KUBE_STATE: stateDir, THINKUBE_KUBE_OWNER_PID: String(process.pid) };
   const result = await run('bash', [apiserverScript, ...args], { env, timeoutMs });
   if (result.code !== 0) {
     throw new Error(`apiserver.sh ${args[0]} failed (${result.code}): ${result.stderr.trim()}`);
