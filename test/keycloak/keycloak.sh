@@ -97,7 +97,8 @@ start() {
       exit 1
     fi
     if [ $((SECONDS - started)) -ge "$timeout" ]; then
-      echo "keycloak: not ready after ${timeout}s; see $run_dir/keycloak.log" >&2
+      echo "keycloak: not ready after ${timeout}s; last log lines:" >&2
+      tail -n 20 "$run_dir/keycloak.log" >&2
       stop "$run_dir"
       exit 1
     fi
