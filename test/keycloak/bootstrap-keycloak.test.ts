@@ -148,6 +148,37 @@ describe.skipIf(unavailable)('bootstrap-keycloak against a real Keycloak and kub
     expect(secret.data.client_secret.length).toBeGreaterThan(16);
   });
 
+  it('the client works for the hub: users log in with the Secret, the callback and logout redirect are allowed', async () => {
+    const realmUrl = `${keycloak().url}/realms/${keycloak().realm}/protocol/openid-connect`;
+    const secret = (await kubeSecret('jupyterhub', 'jupyterhub-oidc-secret')).data;
+    const { user } = keycloak().users;
+    const login = await fetch(`${realmUrl}/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'password', client_id: secret.client_id, client_secret: secret.client_secret,
+        username: user.username, password: user.password, scope: 'openid profile email',
+      }),
+    });
+    expect(login.status).toBe(200);
+    const idToken = ((await login.json()) as { id_token: string }).id_token;
+    const claims = JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+    expect(claims).toMatchObject({ preferred_username: user.username, email: user.email, given_name: user.firstName, family_name: user.lastName });
+
+    const authorize = (redirect: string): Promise<Response> => fetch(`${realmUrl}/auth?${new URLSearchParams({
+      client_id: 'jupyterhub', response_type: 'code', scope: 'openid', redirect_uri: redirect,
+    })}`, { redirect: 'manual' });
+    expect((await authorize('https://jupyter.example.test/hub/oauth_callback')).status).toBe(200);
+    expect((await authorize('https://evil.example/hub/oauth_callback')).status).toBe(400);
+    // The hub's logout link: .../logout?post_logout_redirect_uri=<logoutRedirectUrl>&client_id=<clientId>
+    const logout = (redirect: string): Promise<Response> => fetch(`${realmUrl}/logout?${new URLSearchParams({
+      post_logout_redirect_uri: redirect, client_id: 'jupyterhub',
+    })}`, { redirect: 'manual' });
+    const allowed = await logout('https://control.example.test');
+    expect(allowed.status).toBe(302);
+    expect(allowed.headers.get('location')).toBe('https://control.example.test');
+    expect((await logout('https://evil.example/')).status).toBe(400);
+  });
+
   it('second run changes nothing: no write to Keycloak or the cluster, at most 6 requests', async () => {
     const before = await kubeSecret('jupyterhub', 'jupyterhub-oidc-secret');
     const tlsBefore = await kubeSecret('jupyterhub', 'jupyterhub-tls-secret');
@@ -209,12 +240,18 @@ describe.skipIf(unavailable)('bootstrap-keycloak against a real Keycloak and kub
     });
   });
 
-  it('retries 5xx answers with backoff and then succeeds', async () => {
+  it('retries 5xx answers and dropped connections with backoff, then succeeds', async () => {
     proxy.reset();
     proxy.failNext(2, 503);
     const result = await bootstrap();
     expect(result.code).toBe(0);
     expect(proxy.requests.filter((r) => r.status === 503)).toHaveLength(2);
+
+    proxy.reset();
+    proxy.failNext(2, 0);
+    const dropped = await bootstrap();
+    expect(dropped.code).toBe(0);
+    expect(proxy.requests.filter((r) => r.status === 0)).toHaveLength(2);
   });
 
   it('logs in again when the admin session ends mid-run', async () => {

@@ -22,7 +22,7 @@ export interface CountingProxy {
   reset(): void;
   /** Requests that change state: anything but GET, and not the token endpoint. */
   writes(): RecordedRequest[];
-  /** Answers the next `count` requests with `status` instead of forwarding them. */
+  /** Answers the next `count` requests with `status` instead of forwarding them; status 0 drops the connection. */
   failNext(count: number, status?: number): void;
   /** Runs before a request is forwarded (e.g. to revoke the caller's session mid-run). */
   beforeForward?: (request: RecordedRequest) => Promise<void>;
@@ -74,6 +74,10 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
       failures.count -= 1;
       record.status = failures.status;
       incoming.resume();
+      if (failures.status === 0) {
+        incoming.socket.destroy();
+        return;
+      }
       outgoing.writeHead(failures.status, { 'content-type': 'application/json' }).end('{"error":"injected by the test proxy"}');
       return;
     }
