@@ -52,7 +52,6 @@ function describe(outcome: string, details: readonly string[]): string {
  */
 export async function bootstrapKeycloak(config: Config, options: BootstrapKeycloakOptions, report: Reporter): Promise<void> {
   const kc = config.keycloak;
-  const dryRun = options.dryRun ?? false;
   const clientCredentials = Boolean(options.adminClientId && options.adminClientSecret);
   if (!clientCredentials && !options.adminPassword) {
     throw new BootstrapError(`ADMIN_PASSWORD is not set: export the password of Keycloak admin "${kc.adminUsername}" (master realm)`, ExitCode.usage);
@@ -62,6 +61,19 @@ export async function bootstrapKeycloak(config: Config, options: BootstrapKeyclo
     report.warn(`TLS VERIFICATION OF ${kc.url} IS OFF (--insecure): anyone on the network path can read the admin password and the client secret. Use --ca-file instead.`);
   }
 
+  const secret = await reconcileKeycloak(config, options, report);
+  if (manifest !== undefined) {
+    writeManifestStep(config, options, manifest, secret, report);
+    return;
+  }
+  await reconcileCluster(config, options, secret, report);
+}
+
+/** The client, its scopes and groups mapper; returns its secret (undefined in a dry run that would create it). */
+async function reconcileKeycloak(config: Config, options: BootstrapKeycloakOptions, report: Reporter): Promise<string | undefined> {
+  const kc = config.keycloak;
+  const dryRun = options.dryRun ?? false;
+  const clientCredentials = Boolean(options.adminClientId && options.adminClientSecret);
   const session = await KeycloakSession.open({
     url: kc.url,
     realm: kc.realm,
@@ -80,43 +92,48 @@ export async function bootstrapKeycloak(config: Config, options: BootstrapKeyclo
   const client = await reconcileClient(session, desiredClient(config), dryRun);
   report.step(clientName, describe(client.action, client.changes));
 
-  let secret: string | undefined;
   if (client.client === undefined) {
     report.step('keycloak client scopes', `would add ${desiredDefaultScopes(config).join(', ')} if missing`);
     report.step('keycloak groups mapper', kc.groupsClaim.enabled ? 'would create' : 'disabled');
     report.step('keycloak client secret', 'would read the one Keycloak generates');
+    return undefined;
+  }
+  const added = await reconcileDefaultScopes(session, client.client, desiredDefaultScopes(config), dryRun);
+  report.step('keycloak client scopes', added.length === 0 ? 'unchanged' : `${dryRun ? 'would add' : 'added'} ${added.join(', ')}`);
+  report.step('keycloak groups mapper', await reconcileGroupsMapper(session, client.client, kc.groupsClaim, dryRun));
+  if (dryRun && options.rotateSecret) {
+    report.step('keycloak client secret', 'would rotate');
+    return undefined;
+  }
+  const secret = await clientSecret(session, client.client.id, kc.clientId, options.rotateSecret ?? false);
+  options.onSecret?.(secret);
+  report.step('keycloak client secret', options.rotateSecret ? 'rotated' : 'read');
+  return secret;
+}
+
+function writeManifestStep(config: Config, options: BootstrapKeycloakOptions, target: string, secret: string | undefined, report: Reporter): void {
+  const name = `manifest ${options.writeManifest}`;
+  if (secret === undefined || options.dryRun) {
+    report.step(name, 'would write (mode 0600)');
   } else {
-    const added = await reconcileDefaultScopes(session, client.client, desiredDefaultScopes(config), dryRun);
-    report.step('keycloak client scopes', added.length === 0 ? 'unchanged' : `${dryRun ? 'would add' : 'added'} ${added.join(', ')}`);
-    report.step('keycloak groups mapper', await reconcileGroupsMapper(session, client.client, kc.groupsClaim, dryRun));
-    if (dryRun && options.rotateSecret) {
-      report.step('keycloak client secret', 'would rotate');
-    } else {
-      secret = await clientSecret(session, client.client.id, kc.clientId, options.rotateSecret ?? false);
-      options.onSecret?.(secret);
-      report.step('keycloak client secret', options.rotateSecret ? 'rotated' : 'read');
-    }
+    report.step(name, `${writeManifest(target, oidcSecret(config, secret))} (mode 0600)`);
   }
+  report.step(`tls secret ${config.namespace}/${config.ingress.tlsSecretName}`, 'skipped (--write-manifest: no cluster access)');
+}
 
-  const secretName = `secret ${config.namespace}/${kc.oidcSecretName}`;
-  if (manifest !== undefined) {
-    if (secret === undefined || dryRun) {
-      report.step(`manifest ${options.writeManifest}`, 'would write (mode 0600)');
-    } else {
-      report.step(`manifest ${options.writeManifest}`, `${writeManifest(manifest, oidcSecret(config, secret))} (mode 0600)`);
-    }
-    report.step(`tls secret ${config.namespace}/${config.ingress.tlsSecretName}`, 'skipped (--write-manifest: no cluster access)');
-    return;
-  }
-
+/** The namespace, the OIDC Secret and the TLS copy, through the user's kubeconfig. */
+async function reconcileCluster(config: Config, options: BootstrapKeycloakOptions, secret: string | undefined, report: Reporter): Promise<void> {
+  const dryRun = options.dryRun ?? false;
   // The Kubernetes client takes about a second to load: only when the cluster is used.
   const { KubeSession: Session, loadKubeConfig } = await import('./kube-session.js');
   const kube = new Session(await (options.kubeconfig ?? loadKubeConfig)());
   report.step(`namespace ${config.namespace}`, await applyObject(kube, namespaceObject(config.namespace), () => true, dryRun));
+  const secretName = `secret ${config.namespace}/${config.keycloak.oidcSecretName}`;
   if (secret === undefined) {
     report.step(secretName, 'would write the new client secret');
   } else {
-    report.step(secretName, await applyObject(kube, oidcSecret(config, secret), (existing) => sameSecretData(existing, oidcSecret(config, secret)), dryRun));
+    const desired = oidcSecret(config, secret);
+    report.step(secretName, await applyObject(kube, desired, (existing) => sameSecretData(existing, desired), dryRun));
   }
   await copyTlsCertificate(config, kube, dryRun, report);
 }
