@@ -13,4 +13,8 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'reconcile the hub\'s Keycloak OIDC client and write its Secret (run before synth)',
     load: async () => (await import('./bootstrap-keycloak.js')).bootstrapKeycloakCommand,
   },
+  preflight: {
+    summary: 'check the cluster is ready for the hub: Secrets, HelmChart CRD, storage class, thinkube-control',
+    load: async () => (await import('./preflight.js')).preflightCommand,
+  },
 };

@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { preflightCommand } from '../../lib/preflight/command.js';
+import { PassThrough } from 'node:stream';
+import { preflightCommand } from '../../lib/cli/preflight.js';
 import { kubeUnavailableReason } from '../kube/harness.js';
 import { useKube } from '../kube/use-kube.js';
 import { type FakeThinkubeControl, startFakeThinkubeControl } from '../support/fake-thinkube-control.js';
@@ -22,16 +23,12 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
   afterAll(async () => control?.stop());
 
   async function run(args: string[] = []) {
-    const lines: string[] = [];
-    const previous = process.env.THINKUBE_JH_CONFIG;
-    process.env.THINKUBE_JH_CONFIG = config;
-    try {
-      const code = await preflightCommand(['--kubeconfig', kube().kubeconfig, ...args], (l) => lines.push(l), (l) => lines.push(l));
-      return { code, output: lines.join('\n') };
-    } finally {
-      if (previous === undefined) delete process.env.THINKUBE_JH_CONFIG;
-      else process.env.THINKUBE_JH_CONFIG = previous;
-    }
+    const stream = new PassThrough();
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const io = { stdout: stream, stderr: stream, env: { THINKUBE_JH_CONFIG: config }, cwd: process.cwd() };
+    const code = await preflightCommand.run(['--kubeconfig', kube().kubeconfig, ...args], io);
+    return { code, output: Buffer.concat(chunks).toString('utf8') };
   }
 
   it('fails on an empty cluster, one line per check, naming the fix', async () => {

@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/index.js';
-import { formatResults, preflight } from './run.js';
+import { formatResults, preflight } from '../preflight/run.js';
+import type { CliCommand, CliIo } from './io.js';
 
-export const PREFLIGHT_USAGE = `Usage: thinkube-jupyterhub preflight [options]
+export const PREFLIGHT_USAGE = `usage: thinkube-jupyterhub preflight [options]
 
 Checks that the cluster is ready for the hub: the OIDC Secret, the TLS Secret,
 the HelmChart CRD, the storage class, and thinkube-control listing at least one
@@ -16,8 +17,9 @@ Options:
   --timeout SECONDS            thinkube-control request timeout (default: 5)
   -h, --help                   this text`;
 
-/** The `preflight` subcommand; returns the exit code. */
-export async function preflightCommand(argv: readonly string[], out = console.log, err = console.error): Promise<number> {
+async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const out = (line: string) => io.stdout.write(`${line}\n`);
+  const err = (line: string) => io.stderr.write(`${line}\n`);
   let options;
   try {
     options = parseArgs({
@@ -45,7 +47,7 @@ export async function preflightCommand(argv: readonly string[], out = console.lo
   }
   let config;
   try {
-    config = loadConfig().config;
+    config = loadConfig(io.env, io.cwd).config;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     err(error.message);
@@ -61,3 +63,6 @@ export async function preflightCommand(argv: readonly string[], out = console.lo
   out(failed === 0 ? 'preflight: all checks passed' : `preflight: ${failed} of ${results.length} checks failed`);
   return failed === 0 ? 0 : 1;
 }
+
+/** The `preflight` subcommand: the checks the spec's deploy step made before installing. */
+export const preflightCommand: CliCommand = { run };
