@@ -25,7 +25,7 @@ started=$SECONDS
 if [ ! -x "$KEYCLOAK_DIST/bin/kc.sh" ]; then
   archive="$KEYCLOAK_CACHE/keycloak-quarkus-dist-${KEYCLOAK_VERSION}.tar.gz"
   echo "keycloak: fetching org.keycloak:keycloak-quarkus-dist:${KEYCLOAK_VERSION}:tar.gz with Maven"
-  mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+  mvn -B -q -Dstyle.color=never org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
     "-Dartifact=org.keycloak:keycloak-quarkus-dist:${KEYCLOAK_VERSION}:tar.gz" \
     "-DoutputDirectory=$KEYCLOAK_CACHE"
   staging="$KEYCLOAK_CACHE/unpack.partial"
