@@ -278,6 +278,25 @@ describe.skipIf(unavailable)('bootstrap-keycloak against a real Keycloak and kub
     expect(proxy.requests.some((r) => r.status === 401)).toBe(true);
   });
 
+  it('logs in with client credentials instead of a password when given a client id and secret', async () => {
+    const master = await admin();
+    master.setConfig({ realmName: 'master' });
+    const botSecret = 'bootstrap-bot-secret-for-tests';
+    const { id } = await master.clients.create({
+      clientId: 'bootstrap-bot', publicClient: false, serviceAccountsEnabled: true, standardFlowEnabled: false, secret: botSecret,
+    });
+    const account = await master.clients.getServiceAccountUser({ id });
+    const role = await master.roles.findOneByName({ name: 'admin' });
+    await master.users.addRealmRoleMappings({ id: account.id as string, roles: [{ id: role?.id as string, name: 'admin' }] });
+    proxy.reset();
+    const result = await bootstrap([], { ADMIN_PASSWORD: undefined, KEYCLOAK_ADMIN_CLIENT_ID: 'bootstrap-bot', KEYCLOAK_ADMIN_CLIENT_SECRET: botSecret });
+    expect(result.stdout).toContain('keycloak login bootstrap-bot@master: ok');
+    expect(result.stdout).toContain('keycloak client jupyterhub (realm thinkube): unchanged');
+    expect(result.code).toBe(0);
+    expect(proxy.writes()).toEqual([]);
+    for (const output of [result.stdout, result.stderr]) expect(output).not.toContain(botSecret);
+  });
+
   it('keeps the client secret; --rotate-secret replaces it in Keycloak and the Secret', async () => {
     const original = await keycloakSecret();
     await bootstrap();
