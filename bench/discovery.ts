@@ -10,7 +10,7 @@
  *   npx tsx bench/discovery.ts
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type KubeHarness, startKube } from '../test/kube/harness.js';
@@ -119,8 +119,10 @@ async function measure(
   return { medianMs: sorted[Math.floor(sorted.length / 2)], runsMs, counted, requests };
 }
 
+/** The requests a discovery script makes; the API server's own (leases, endpoints) are left out. */
 const format = (requests: Map<string, number>): string =>
-  [...requests].sort().map(([key, n]) => `${key}: ${n}`).join(', ');
+  [...requests].filter(([key]) => /^\S+ (configmaps|secrets|-)$/.test(key)).sort()
+    .map(([key, n]) => `${key === 'GET -' ? 'GET discovery' : key}: ${n}`).join(', ');
 
 export async function benchDiscovery(): Promise<void> {
   const reason = discoveryUnavailableReason();
@@ -151,7 +153,8 @@ export async function benchDiscovery(): Promise<void> {
       `(${m.runsMs.map((ms) => (ms / 1000).toFixed(2)).join(' ')}); ` +
       `processes: kubectl ${m.counted.kubectlCalls.length}, yq ${m.counted.yqCalls}; API requests: ${format(m.requests)}`;
     console.log(`service discovery: ${services} services × ${variablesPerService} variables, ` +
-      `${secretReferences} secret references, Kubernetes ${kube.version}, both scripts agree on ${expectedCount} variables`);
+      `${secretReferences} secret references, Kubernetes ${kube.version}, both scripts agree on ${expectedCount} variables; ` +
+      `${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     console.log(row('this script', ours));
     console.log(row('one yq per variable', baseline));
     console.log(`ratio (baseline / this script, medians): ${(baseline.medianMs / ours.medianMs).toFixed(1)}×`);
