@@ -8,9 +8,11 @@
  *
  *   npx tsx bench/keycloak-noop.ts
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startKube } from '../test/kube/harness.js';
 import { startCountingProxy } from '../test/keycloak/counting-proxy.js';
 import { keycloakUnavailableReason, startKeycloak } from '../test/keycloak/harness.js';
@@ -82,6 +84,14 @@ try {
   proxy.reset();
   const viaBin = check(await runBin(['bootstrap-keycloak'], env, cwd));
   const binRequests = proxy.requests.length;
+  // What an installed package runs: the compiled CLI (bin picks it when the TypeScript sources are absent).
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`npm run build failed: ${build.stderr}`);
+  const compiled: number[] = [];
+  for (let round = 0; round < 3; round += 1) {
+    compiled.push(check(await runBin(['bootstrap-keycloak'], env, cwd, undefined, fileURLToPath(new URL('../dist-lib/lib/cli/index.js', import.meta.url)))).ms);
+  }
+  const compiledMedian = median(compiled);
 
   const base = median(baseline);
   const noopMedian = median(noop);
@@ -91,9 +101,10 @@ try {
   console.log(`baseline (one login + one GET, plain fetch), median of ${ROUNDS}: ${ms(base)}`);
   console.log(`no-op run in-process, median of ${ROUNDS}: ${ms(noopMedian)} = ${(noopMedian / base).toFixed(2)}× baseline (all: ${noop.map(ms).join(', ')})`);
   console.log(`no-op run through the bin (node + tsx start-up included): ${ms(viaBin.ms)} = ${(viaBin.ms / base).toFixed(2)}× baseline, ${binRequests} requests`);
+  console.log(`no-op run through the compiled CLI of the installed package (node start-up included), median of 3: ${ms(compiledMedian)} = ${(compiledMedian / base).toFixed(2)}× baseline`);
   console.log(`Keycloak requests per no-op run: max ${Math.max(...requests)} (target ≤ ${MAX_REQUESTS}), writes: max ${Math.max(...writes)}`);
-  if (Math.max(...requests) > MAX_REQUESTS || Math.max(...writes) > 0 || noopMedian >= MAX_MS) {
-    console.log(`MISSED: a no-op run must make ≤ ${MAX_REQUESTS} requests, no writes, and take < ${MAX_MS} ms`);
+  if (Math.max(...requests) > MAX_REQUESTS || Math.max(...writes) > 0 || noopMedian >= MAX_MS || compiledMedian >= MAX_MS) {
+    console.log(`MISSED: a no-op run (in-process and as the installed command) must make ≤ ${MAX_REQUESTS} requests, no writes, and take < ${MAX_MS} ms`);
     failed = true;
   }
 } finally {

@@ -1,9 +1,13 @@
 #!/usr/bin/env node
-// The package's command. The CLI is TypeScript run through tsx's loader, in
-// this process (no child to forward signals to); a compiled build can later
-// import dist-lib/lib/cli/index.js here instead.
+// The package's command. An installed package runs the compiled CLI
+// (dist-lib, built by `npm pack`); a checkout, which has the TypeScript
+// sources, runs them through tsx's loader in this process, so they are never stale.
+import { existsSync } from 'node:fs';
 import process from 'node:process';
-import { tsImport } from 'tsx/esm/api';
+import { URL } from 'node:url';
 
-const cli = await tsImport('../lib/cli/index.ts', import.meta.url);
+const source = new URL('../lib/cli/index.ts', import.meta.url);
+const cli = existsSync(source)
+  ? await (await import('tsx/esm/api')).tsImport(source.href, import.meta.url)
+  : await import('../dist-lib/lib/cli/index.js');
 await cli.main(process.argv.slice(2));

@@ -35,10 +35,10 @@ export async function runInProcess(args: string[], env: NodeJS.ProcessEnv, cwd: 
 }
 
 /** Runs the package's bin as a user would, in a child process (`onSpawn` may signal it). */
-export function runBin(args: string[], env: NodeJS.ProcessEnv, cwd: string, onSpawn?: (child: ChildProcess) => void): Promise<CliResult> {
+export function runBin(args: string[], env: NodeJS.ProcessEnv, cwd: string, onSpawn?: (child: ChildProcess) => void, script = bin): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [bin, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    const child = spawn(process.execPath, [script, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
