@@ -201,9 +201,10 @@ start_controller_manager() {
 }
 
 install_crds() {
-  local shared
-  shared="$(git -C "$here" rev-parse --show-toplevel)/../shared"
-  admin_kubectl apply --server-side -f "$shared/reference/crds/helm.cattle.io_helmcharts.yaml" >/dev/null
+  local crd
+  crd="$(git -C "$here" rev-parse --show-toplevel)/../shared/reference/crds/helm.cattle.io_helmcharts.yaml"
+  [ -f "$crd" ] || die "the HelmChart CRD is not at $crd"
+  admin_kubectl apply --server-side -f "$crd" >/dev/null
   admin_kubectl wait --for condition=Established --timeout 60s crd/helmcharts.helm.cattle.io >/dev/null
 }
 
