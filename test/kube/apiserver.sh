@@ -37,7 +37,7 @@ unavailable_reason() {
     }
   done
   local tool
-  for tool in openssl curl flock; do
+  for tool in openssl curl flock ps; do
     command -v "$tool" >/dev/null || { echo "$tool is not installed"; return; }
   done
 }
