@@ -104,6 +104,11 @@ describe.skipIf(tierUnavailable('kube', discoveryUnavailableReason()))('service 
     ]);
   });
 
+  it('parses the services one by one only when one service.yaml is not YAML', () => {
+    // yq --version, the failed batch, then one yq per labelled ConfigMap.
+    expect(run.yqCalls).toBe(1 + 1 + 8);
+  });
+
   it('writes the file readable by the notebook user only, and replaces it whole', async () => {
     const first = await stat(run.envFile);
     expect(first.mode & 0o777).toBe(0o600);
@@ -148,5 +153,14 @@ describe.skipIf(tierUnavailable('kube', discoveryUnavailableReason()))('service 
     const failed = await discover(join(workDir, 'unwritable'), { envFile: join(blocker, 'service-env.sh') });
     expect(failed.code).not.toBe(0);
     expect(failed.stderr).toContain(`cannot write ${join(blocker, 'service-env.sh')}`);
+  });
+
+  // Last: it changes the registered services.
+  it('parses all services in one yq when every service.yaml is YAML, with the same result', async () => {
+    await kube().kubectlOk(['-n', 'disc-empty', 'delete', 'configmap', 'invalid-yaml']);
+    const batch = await discover(join(workDir, 'batch'));
+    expect(batch.yqCalls).toBe(1);
+    expect(batch.stdout).toContain(`skipped ${fixture.summary.skippedServices - 1} services,`);
+    expect(await sourceEnvFile(batch.envFile, workDir)).toEqual(fixture.expected);
   });
 });
