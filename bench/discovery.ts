@@ -19,15 +19,14 @@ import {
   type SecretRef,
   asList,
   discoveryNamespace,
+  discoveryRbac,
   discoveryServiceAccount,
   namespace,
   plainVariable,
   secret,
-  secretAllowList,
   secretVariable,
   serviceConfigMap,
   serviceYaml,
-  staticRbacYaml,
 } from '../test/discovery/manifests.js';
 import {
   type DiscoveryRun,
@@ -133,8 +132,7 @@ export async function benchDiscovery(): Promise<void> {
   try {
     const { manifests, allowListed } = registrations();
     await kube.kubectlOk(['apply', '-f', '-'], { input: asList(manifests), timeoutMs: 300_000 });
-    await kube.kubectlOk(['apply', '-f', '-'], { input: staticRbacYaml });
-    await kube.kubectlOk(['apply', '-f', '-'], { input: asList(secretAllowList(allowListed)) });
+    await kube.kubectlOk(['apply', '-f', '-'], { input: asList(discoveryRbac(allowListed)) });
     const kubeconfig = await kube.serviceAccountKubeconfig(discoveryNamespace, discoveryServiceAccount);
 
     const ours = await measure(kube, kubeconfig, workDir, 'ours', runs.ours);

@@ -65,6 +65,8 @@ function serviceDiscovery(config: Config, storage: StorageConstruct, discovery: 
       { name: 'THINKUBE_DISCOVERY_SELECTOR', value: 'thinkube.io/managed=true' },
     ],
     securityContext: { runAsUser: JOVYAN_UID, runAsGroup: USERS_GID, allowPrivilegeEscalation: false },
+    // Up to four kubectl processes (~47 MB each) read Secrets in parallel.
+    resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
     volumeMounts: [
       { name: storage.serviceEnvVolumeName, mountPath: MOUNT_PATHS.serviceEnv },
       { name: DISCOVERY_SCRIPT_VOLUME, mountPath: DISCOVERY_SCRIPT_DIR, readOnly: true },

@@ -159,6 +159,7 @@ describe('HubHelmConstruct: the notebook pod', () => {
     const discovery = values.singleuser.initContainers[2];
     expect(discovery.command).toEqual(['bash', '/opt/thinkube/discovery/service-discovery-init.sh']);
     expect(discovery.env).toContainEqual({ name: 'THINKUBE_SERVICE_ENV_FILE', value: '/home/jovyan/.config/thinkube/service-env.sh' });
+    expect(discovery.resources.limits.memory).toBe('256Mi');
     expect(synthHub(customConfig).values.singleuser.initContainers.map((c: any) => c.name)).toEqual(['fix-permissions', 'service-discovery']);
   });
 

@@ -2,11 +2,10 @@
  * Builders for the objects a discovery test or benchmark registers: the
  * labelled ConfigMaps of ../shared/contracts/service-discovery.md, Secrets,
  * and the per-namespace Roles that allow-list Secrets for the discovery
- * ServiceAccount (fixtures/rbac.yaml holds the rest of its RBAC).
+ * ServiceAccount, synthesized by the project's own construct.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { Chart, Testing } from 'cdk8s';
+import { DiscoveryRbacConstruct, resolveConfig } from '../../lib/index.js';
 
 export type Manifest = Record<string, unknown>;
 
@@ -18,8 +17,6 @@ export interface SecretRef {
 export const discoveryNamespace = 'jupyterhub';
 export const discoveryServiceAccount = 'jupyter-service-discovery';
 export const managedLabel = { 'thinkube.io/managed': 'true' };
-
-export const staticRbacYaml = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'rbac.yaml'), 'utf8');
 
 export function namespace(name: string): Manifest {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
@@ -62,25 +59,18 @@ export function secretVariable(name: string, ref: Partial<SecretRef> & { name: s
   return `name: ${name}\nvalueFrom:\n  secretKeyRef:${namespaceLine}\n    name: ${ref.name}\n    key: ${key}`;
 }
 
-/** One Role + RoleBinding per namespace granting `get` on exactly these Secrets. */
-export function secretAllowList(refs: SecretRef[]): Manifest[] {
-  const byNamespace = new Map<string, string[]>();
-  for (const ref of refs) byNamespace.set(ref.namespace, [...(byNamespace.get(ref.namespace) ?? []), ref.name]);
-  return [...byNamespace].flatMap(([ns, names]) => [
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      metadata: { name: 'jupyter-service-discovery-secrets', namespace: ns },
-      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: names }],
-    },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: { name: 'jupyter-service-discovery-secrets', namespace: ns },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'jupyter-service-discovery-secrets' },
-      subjects: [{ kind: 'ServiceAccount', name: discoveryServiceAccount, namespace: discoveryNamespace }],
-    },
-  ]);
+/**
+ * The discovery identity exactly as the project synthesizes it
+ * (DiscoveryRbacConstruct) for an allow-list: ServiceAccount, ConfigMap reader
+ * and one Role per namespace with `get` on the listed Secrets. The
+ * construct's script and registration ConfigMaps are left out (the tests
+ * register their own services).
+ */
+export function discoveryRbac(refs: SecretRef[]): Manifest[] {
+  const app = Testing.app();
+  const chart = new Chart(app, 'discovery');
+  new DiscoveryRbacConstruct(chart, 'discovery', { config: resolveConfig({ discovery: { secretAllowList: refs } }) });
+  return (Testing.synth(chart) as Manifest[]).filter((m) => m.kind !== 'ConfigMap');
 }
 
 export const asList = (items: Manifest[]): string => JSON.stringify({ apiVersion: 'v1', kind: 'List', items });

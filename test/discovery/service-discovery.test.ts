@@ -11,10 +11,9 @@ import { type DiscoveryFixture, discoveryFixture } from './fixtures/services.js'
 import {
   asList,
   discoveryNamespace,
+  discoveryRbac,
   discoveryServiceAccount,
   namespace,
-  secretAllowList,
-  staticRbacYaml,
 } from './manifests.js';
 import {
   type DiscoveryRun,
@@ -42,8 +41,7 @@ describe.skipIf(tierUnavailable('kube', discoveryUnavailableReason()))('service 
     canary = join(workDir, 'canary');
     fixture = discoveryFixture(canary);
     await kube().kubectlOk(['apply', '-f', '-'], { input: asList([namespace(discoveryNamespace), ...fixture.manifests]) });
-    await kube().kubectlOk(['apply', '-f', '-'], { input: staticRbacYaml });
-    await kube().kubectlOk(['apply', '-f', '-'], { input: asList(secretAllowList(fixture.allowListed)) });
+    await kube().kubectlOk(['apply', '-f', '-'], { input: asList(discoveryRbac(fixture.allowListed)) });
     kubeconfig = await kube().serviceAccountKubeconfig(discoveryNamespace, discoveryServiceAccount);
     run = await discover(join(workDir, 'main'));
   });
