@@ -157,6 +157,7 @@ export async function benchDiscovery(): Promise<void> {
     console.log(row('one yq per variable', baseline));
     console.log(`ratio (baseline / this script, medians): ${(baseline.medianMs / ours.medianMs).toFixed(1)}×`);
     console.log(`target < 1 s: ${ours.medianMs < 1000 ? 'met' : 'MISSED'} (${(ours.medianMs / 1000).toFixed(3)} s)`);
+    if (ours.medianMs >= 1000) process.exitCode = 1;
   } finally {
     await rm(workDir, { recursive: true, force: true });
     await kube.stop();
