@@ -10,7 +10,8 @@
  * by the test. The spawner is the real KubeSpawner against the real
  * kube-apiserver harness (admin kubeconfig instead of the hub's
  * ServiceAccount): it creates the Pod, which stays Pending (no nodes); the
- * test asserts on that Pod. Not run: the chart's idle-culler service.
+ * test asserts on that Pod. Not run: the chart's idle-culler service and its
+ * curl HTTP client (pycurl is not in the venv; tornado's own client serves).
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';

@@ -5,7 +5,9 @@ the hub.* → c.JupyterHub table, hub.extraFiles (mounted by the chart's
 Deployment) and hub.extraEnv (the container's env). Then only what cannot run
 outside Kubernetes is swapped: addresses, database, the proxy (started by the
 hub, not a separate pod) and the share directory (a temp copy, because the
-extraFiles mount paths are under /usr/local/share/jupyterhub).
+extraFiles mount paths are under /usr/local/share/jupyterhub). Left out: the
+chart's idle-culler service (not in the venv) and its curl HTTP client (pycurl
+is not in the venv).
 """
 
 import base64
