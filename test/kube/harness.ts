@@ -97,6 +97,9 @@ function run(
     child.on('close', (code, signal) => {
       resolve({ stdout, stderr, code: code ?? (signal ? 128 : 1) });
     });
+    // A command that exits without reading its input (an early error) closes the
+    // pipe: the exit code and stderr tell what happened, not the EPIPE.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
   });
 }
