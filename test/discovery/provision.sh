@@ -8,6 +8,10 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=test/discovery/versions.sh
 source "$here/versions.sh"
 
+if ! command -v jq >/dev/null && [ "$(id -u)" -eq 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null
+fi
+
 if [ -x "$YQ_BIN/yq" ]; then
   echo "discovery: yq ${YQ_VERSION} cached in $YQ_BIN"
   exit 0
