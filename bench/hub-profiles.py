@@ -168,9 +168,8 @@ def report(results, timeout_s):
 
 def main():
     # The hub logs one WARNING per fallback by design; hundreds of them would bury the table.
-    logging.basicConfig(level=logging.ERROR)
-    logging.getLogger("JupyterHub").setLevel(logging.ERROR)
-    logging.getLogger("alembic").setLevel(logging.ERROR)
+    # (alembic re-configures its own loggers on every new hub database, so levels do not hold.)
+    logging.disable(logging.WARNING)
     AsyncHTTPClient.configure(None, max_clients=128)
     fake = FakeControl()
     try:
