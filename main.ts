@@ -3,11 +3,14 @@ import { synthesizeAtomically } from './lib/app/synthesize.js';
 import { ConfigError, ThinkubeJupyterHub, loadConfig } from './lib/index.js';
 
 try {
-  const { config } = loadConfig();
-  synthesizeAtomically(process.env.CDK8S_OUTDIR ?? 'dist', (app) => {
+  const { config, file } = loadConfig();
+  const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
+  const written = synthesizeAtomically(outdir, (app) => {
     const chart = new Chart(app, 'jupyterhub');
     new ThinkubeJupyterHub(chart, 'thinkube', { config });
   });
+  console.log(`config: ${file ?? 'embedded example (no jupyterhub.config.yaml)'}`);
+  for (const { file: name, objects } of written) console.log(`wrote ${outdir}/${name}: ${objects} objects for ${config.hubUrl}`);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);

@@ -15,6 +15,8 @@ describe('npm run synth', () => {
     const run = runSynth();
     expect(run.status, run.stderr).toBe(0);
     expect(Object.keys(run.files)).toEqual(['jupyterhub.k8s.yaml']);
+    expect(run.stdout).toContain('config: embedded example (no jupyterhub.config.yaml)');
+    expect(run.stdout).toContain('/jupyterhub.k8s.yaml: 11 objects for https://jupyter.example.com');
     await expect(run.files['jupyterhub.k8s.yaml']).toMatchFileSnapshot('__snapshots__/example.k8s.yaml');
     expect(kinds(run.files['jupyterhub.k8s.yaml'])).toEqual([
       'Namespace//jupyterhub',
