@@ -40,6 +40,11 @@ unavailable_reason() {
   for tool in openssl curl flock ps; do
     command -v "$tool" >/dev/null || { echo "$tool is not installed"; return; }
   done
+  [ -f "$(helmchart_crd)" ] || echo "the HelmChart CRD is not at $(helmchart_crd) (a user's clone has no ../shared)"
+}
+
+helmchart_crd() {
+  echo "$(git -C "$here" rev-parse --show-toplevel)/../shared/reference/crds/helm.cattle.io_helmcharts.yaml"
 }
 
 # Orphaned children are reaped late here: a zombie counts as dead.
@@ -202,7 +207,7 @@ start_controller_manager() {
 
 install_crds() {
   local crd
-  crd="$(git -C "$here" rev-parse --show-toplevel)/../shared/reference/crds/helm.cattle.io_helmcharts.yaml"
+  crd="$(helmchart_crd)"
   [ -f "$crd" ] || die "the HelmChart CRD is not at $crd"
   admin_kubectl apply --server-side -f "$crd" >/dev/null
   admin_kubectl wait --for condition=Established --timeout 60s crd/helmcharts.helm.cattle.io >/dev/null
