@@ -16,7 +16,7 @@ import { type KubeHarness, kubeUnavailableReason, startKube } from '../kube/harn
 import { REPO, runSynth } from '../support/run-synth.js';
 import type { Manifest } from '../support/synth.js';
 import { CHROMIUM } from './browser.js';
-import { type FakeControl, startFakeControl } from './fake-control.js';
+import { type FakeThinkubeControl, startFakeThinkubeControl } from '../support/fake-thinkube-control.js';
 
 export const NAMESPACE = 'jupyterhub';
 const cli = join(REPO, 'lib', 'cli', 'index.ts');
@@ -43,7 +43,7 @@ export function e2eUnavailableReason(): string | undefined {
 export interface Stack {
   readonly keycloak: KeycloakHarness;
   readonly kube: KubeHarness;
-  readonly control: FakeControl;
+  readonly control: FakeThinkubeControl;
   readonly python: string;
   /** The hub's public port, named by the synthesized URLs. */
   readonly hubPort: number;
@@ -112,7 +112,7 @@ export async function startStack(): Promise<Stack> {
         return k;
       }),
     ]));
-    const control = await startFakeControl(python);
+    const control = await startFakeThinkubeControl(python);
     started.push(control);
     const hubPort = await freePort();
     const hubUrl = `http://127.0.0.1:${hubPort}`;

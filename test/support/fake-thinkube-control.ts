@@ -1,38 +1,69 @@
+/**
+ * The fake thinkube-control (test/fake-thinkube-control/server.py, stdlib
+ * Python) as a child process on a free 127.0.0.1 port: the only component
+ * the tests may fake. Shared by the cluster and end-to-end tiers.
+ */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from './run-synth.js';
 
+const server = join(REPO, 'test', 'fake-thinkube-control', 'server.py');
+
 export interface FakeThinkubeControl {
-  /** http://127.0.0.1:<port>/api/v1 */
+  /** http://127.0.0.1:<port>/api/v1, what `thinkubeControl.url` points at. */
   readonly baseUrl: string;
   /** POST /__control: switch scenario (ok, slow, down, error500, empty, malformed, wrongTypes, missingDefaultNode). */
   scenario(scenario: string, latencyMs?: number): Promise<void>;
+  /** Requests served per endpoint path (GET /__stats). */
+  requests(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
-/** Starts test/fake-thinkube-control/server.py (stdlib Python) on a free 127.0.0.1 port. */
-export async function startFakeThinkubeControl(): Promise<FakeThinkubeControl> {
-  const child: ChildProcess = spawn('python3', [join(REPO, 'test/fake-thinkube-control/server.py'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    let seen = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      const match = seen.match(/listening on (http:\/\/127\.0\.0\.1:\d+\/api\/v1)/);
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`fake thinkube-control exited (${code}) before listening`)));
-  });
-  const root = baseUrl.replace(/\/api\/v1$/, '');
-  return {
-    baseUrl,
-    async scenario(scenario, latencyMs) {
-      const response = await fetch(`${root}/__control`, { method: 'POST', body: JSON.stringify({ scenario, ...(latencyMs === undefined ? {} : { latencyMs }) }) });
-      if (!response.ok) throw new Error(`fake thinkube-control refused scenario ${scenario}: ${await response.text()}`);
-    },
-    stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
+async function waitForPort(file: string, child: ChildProcess): Promise<number> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    if (text.trim()) return Number(text.trim());
+    if (child.exitCode !== null) throw new Error(`fake thinkube-control exited (${child.exitCode}) before listening`);
+    if (Date.now() > deadline) throw new Error('fake thinkube-control did not listen within 15 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export async function startFakeThinkubeControl(python = 'python3'): Promise<FakeThinkubeControl> {
+  const dir = await mkdtemp(join(tmpdir(), 'thinkube-fake-control-'));
+  const portFile = join(dir, 'port');
+  const child = spawn(python, [server, '--port', '0', '--port-file', portFile], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null) {
       child.kill('SIGTERM');
-    }),
+      await exited;
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+  let root: string;
+  try {
+    root = `http://127.0.0.1:${await waitForPort(portFile, child)}`;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const control = async (path: string, body?: unknown): Promise<any> => {
+    const response = await fetch(`${root}${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`fake thinkube-control ${path}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+  return {
+    baseUrl: `${root}/api/v1`,
+    async scenario(scenario, latencyMs) {
+      await control('/__control', { scenario, ...(latencyMs === undefined ? {} : { latencyMs }) });
+    },
+    async requests() {
+      return (await control('/__stats')).requests;
+    },
+    stop,
   };
 }
