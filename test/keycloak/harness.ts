@@ -16,6 +16,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scriptCheckReason } from '../support/tier.js';
 import { type TestUser, testRealm } from './realm-fixture.js';
 
 const script = join(dirname(fileURLToPath(import.meta.url)), 'keycloak.sh');
@@ -49,20 +50,9 @@ export interface StartKeycloakOptions {
   readonly https?: boolean;
 }
 
-let cachedReason: { reason: string | undefined } | undefined;
-
 /** Why the keycloak tier cannot run here (not provisioned, no Java 21+), or undefined. */
 export function keycloakUnavailableReason(): string | undefined {
-  if (cachedReason === undefined) {
-    try {
-      execFileSync('bash', [script, 'check'], { stdio: ['ignore', 'ignore', 'pipe'] });
-      cachedReason = { reason: undefined };
-    } catch (error) {
-      const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-      cachedReason = { reason: stderr || `${script} check failed` };
-    }
-  }
-  return cachedReason.reason;
+  return scriptCheckReason(script);
 }
 
 /** A port that was free a moment ago on 127.0.0.1. */

@@ -1,20 +1,7 @@
-import { afterAll, beforeAll } from 'vitest';
+import { useStarted } from '../support/tier.js';
 import { type KeycloakHarness, type StartKeycloakOptions, startKeycloak } from './harness.js';
 
-/**
- * Vitest glue: call inside a `describe` (gated with tierUnavailable) to start
- * Keycloak before its tests and stop it after; returns a getter.
- */
+/** A Keycloak for the tests of one `describe` (gated with tierUnavailable); returns a getter. */
 export function useKeycloak(options: StartKeycloakOptions = {}): () => KeycloakHarness {
-  let keycloak: KeycloakHarness | undefined;
-  beforeAll(async () => {
-    keycloak = await startKeycloak(options);
-  }, 300_000);
-  afterAll(async () => {
-    await keycloak?.stop();
-  }, 60_000);
-  return () => {
-    if (keycloak === undefined) throw new Error('the keycloak harness is not running (tier unavailable?)');
-    return keycloak;
-  };
+  return useStarted('keycloak', () => startKeycloak(options));
 }

@@ -8,11 +8,12 @@
  *     it('...', async () => { await kube().kubectlOk(['get', 'ns']); });
  *   });
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scriptCheckReason } from '../support/tier.js';
 
 const apiserverScript = join(dirname(fileURLToPath(import.meta.url)), 'apiserver.sh');
 
@@ -62,20 +63,9 @@ export interface StartKubeOptions {
   stateDir?: string;
 }
 
-let cachedReason: { reason: string | undefined } | undefined;
-
 /** Why the kube tier cannot run here (binaries not built, tools missing), or undefined. */
 export function kubeUnavailableReason(): string | undefined {
-  if (cachedReason === undefined) {
-    try {
-      execFileSync('bash', [apiserverScript, 'check'], { stdio: ['ignore', 'ignore', 'pipe'] });
-      cachedReason = { reason: undefined };
-    } catch (error) {
-      const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-      cachedReason = { reason: stderr || `${apiserverScript} check failed` };
-    }
-  }
-  return cachedReason.reason;
+  return scriptCheckReason(apiserverScript);
 }
 
 function run(

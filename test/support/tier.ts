@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll } from 'vitest';
+
 /**
  * Gate for a real-component test tier: outside CI a missing toolchain skips the
  * tier with a loud reason; under CI=true it fails the run instead.
@@ -10,4 +13,41 @@ export function tierUnavailable(tier: string, reason: string | undefined): boole
   }
   console.warn(`\n*** SKIPPING ${message} ***\n`);
   return true;
+}
+
+const checked = new Map<string, string | undefined>();
+
+/**
+ * Why a tier's `<script> check` says it cannot run (its stderr), or undefined;
+ * asked once per process.
+ */
+export function scriptCheckReason(script: string): string | undefined {
+  if (!checked.has(script)) {
+    try {
+      execFileSync('bash', [script, 'check'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      checked.set(script, undefined);
+    } catch (error) {
+      const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
+      checked.set(script, stderr || `${script} check failed`);
+    }
+  }
+  return checked.get(script);
+}
+
+/**
+ * Vitest glue: inside a `describe` gated with tierUnavailable, starts a
+ * component before its tests and stops it after; returns a getter.
+ */
+export function useStarted<T extends { stop(): Promise<void> }>(name: string, start: () => Promise<T | undefined>): () => T {
+  let started: T | undefined;
+  beforeAll(async () => {
+    started = await start();
+  }, 300_000);
+  afterAll(async () => {
+    await started?.stop();
+  }, 60_000);
+  return () => {
+    if (started === undefined) throw new Error(`the ${name} harness is not running (tier unavailable?)`);
+    return started;
+  };
 }
