@@ -28,7 +28,15 @@ export function readAsset(relativePath: string): string {
   return content;
 }
 
-/** The file names in an asset folder that end with `suffix`, sorted. */
-export function listAssets(folder: string, suffix: string): string[] {
-  return readdirSync(join(assetRoot, folder)).filter((name) => name.endsWith(suffix)).sort();
+const listings = new Map<string, readonly string[]>();
+
+/** The file names in an asset folder that end with `suffix`, sorted; read once per process. */
+export function listAssets(folder: string, suffix: string): readonly string[] {
+  const key = `${folder}\0${suffix}`;
+  let names = listings.get(key);
+  if (names === undefined) {
+    names = readdirSync(join(assetRoot, folder)).filter((name) => name.endsWith(suffix)).sort();
+    listings.set(key, names);
+  }
+  return names;
 }
