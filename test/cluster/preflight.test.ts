@@ -7,8 +7,7 @@ import { preflightCommand } from '../../lib/cli/preflight.js';
 import { kubeUnavailableReason } from '../kube/harness.js';
 import { useKube } from '../kube/use-kube.js';
 import { type FakeThinkubeControl, startFakeThinkubeControl } from '../support/fake-thinkube-control.js';
-import { HELMCHART_CRD } from '../support/kubernetes-schema.js';
-import { SHARED_DIR } from '../support/shared.js';
+import { HELMCHART_CRD } from '../support/vendor.js';
 import { tierUnavailable } from '../support/tier.js';
 import { configFile } from './support.js';
 
@@ -47,7 +46,7 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
 
   it('passes once everything exists, and never prints the client secret', async () => {
     const k = kube();
-    await k.kubectlOk(['apply', '-f', HELMCHART_CRD(SHARED_DIR)]);
+    await k.kubectlOk(['apply', '-f', HELMCHART_CRD]);
     await k.kubectlOk(['create', 'namespace', 'jupyterhub']);
     await k.kubectlOk(['create', 'secret', 'generic', 'jupyterhub-oidc-secret', '-n', 'jupyterhub', '--from-literal=client_id=jupyterhub', '--from-literal=client_secret=preflight-secret-sentinel']);
     await k.kubectlOk(['apply', '-f', '-'], {

@@ -40,11 +40,11 @@ unavailable_reason() {
   for tool in openssl curl flock ps; do
     command -v "$tool" >/dev/null || { echo "$tool is not installed"; return; }
   done
-  [ -f "$(helmchart_crd)" ] || echo "the HelmChart CRD is not at $(helmchart_crd) (a user's clone has no ../shared)"
+  [ -f "$(helmchart_crd)" ] || echo "the HelmChart CRD is not at $(helmchart_crd)"
 }
 
 helmchart_crd() {
-  echo "$(git -C "$here" rev-parse --show-toplevel)/../shared/reference/crds/helm.cattle.io_helmcharts.yaml"
+  echo "$here/../../vendor/crds/helm.cattle.io_helmcharts.yaml"
 }
 
 # Orphaned children are reaped late here: a zombie counts as dead.

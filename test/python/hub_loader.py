@@ -5,7 +5,7 @@ hub-side Python exactly as it ships.
 What the chart's jupyterhub_config.py does, and what is emulated here:
 - Helm merges our values over the chart's default values; the hub reads the
   merged result through z2jh.get_config. Emulated: merge over the chart's
-  values.yaml from ../shared/reference/z2jh (maps merge, lists and scalars
+  values.yaml vendored in vendor/z2jh (maps merge, lists and scalars
   replace, null deletes), and a `z2jh` module whose get_config resolves dotted
   paths in it. Without that file the values are used unmerged (a loud warning).
 - c.JupyterHub.spawner_class = KubeSpawner: emulated.
@@ -38,7 +38,7 @@ import yaml
 from traitlets.config import Config
 
 REPO = Path(__file__).resolve().parents[2]
-CHART_DEFAULTS = REPO.parent / "shared" / "reference" / "z2jh" / "values-4.4.0.yaml"
+CHART_DEFAULTS = REPO / "vendor" / "z2jh" / "values-4.4.0.yaml"
 
 # (KubeSpawner trait, key under singleuser.) as the chart maps them.
 SINGLEUSER_TRAITS = (

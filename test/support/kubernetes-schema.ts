@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import type { Manifest } from './synth.js';
@@ -23,5 +22,3 @@ export function crdSchemaErrors(crdFile: string, manifest: Manifest): string[] {
   const validate = new Ajv({ allErrors: true, strict: false }).compile(served.schema.openAPIV3Schema);
   return validate(manifest) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
-
-export const HELMCHART_CRD = (shared: string) => join(shared, 'reference', 'crds', 'helm.cattle.io_helmcharts.yaml');
