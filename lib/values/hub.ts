@@ -13,6 +13,9 @@ export function hubValues(config: Config): Values {
       shutdownOnLogout: true,
       allowNamedServers: false,
       networkPolicy,
+      // The hub database (users, servers, tokens) is user data: helm uninstall,
+      // which the helm-controller runs when the HelmChart is deleted, keeps it.
+      db: { pvc: { annotations: { 'helm.sh/resource-policy': 'keep' } } },
     },
     proxy: {
       // The Ingress reaches proxy-public inside the cluster; no cloud load balancer.

@@ -105,7 +105,7 @@ describe('HubHelmConstruct: hub and authentication values', () => {
 
   it('applies extraValues last, merged like helm', () => {
     const { values } = synthHub(customConfig);
-    expect(values.hub.db).toEqual({ pvc: { storage: '5Gi' } });
+    expect(values.hub.db).toEqual({ pvc: { annotations: { 'helm.sh/resource-policy': 'keep' }, storage: '5Gi' } });
     expect(values.prePuller).toEqual({ hook: { enabled: false }, continuous: { enabled: false } });
     expect(values.hub.config.JupyterHub.authenticator_class).toBe('generic-oauth');
   });
