@@ -31,6 +31,7 @@ export interface Config {
     readonly usernameClaim: string;
     readonly scopes: readonly string[];
     readonly allowedGroups: readonly string[];
+    readonly adminGroups: readonly string[];
     readonly groupsClaim: { readonly enabled: boolean; readonly name: string };
     readonly logoutRedirectUrl: string;
   };

@@ -23,6 +23,7 @@ export const DEFAULTS = {
     oidcSecretName: 'jupyterhub-oidc-secret',
     usernameClaim: 'preferred_username',
     scopes: ['openid', 'profile', 'email'],
+    groupsClaimName: 'groups',
     logoutRedirectHostnamePrefix: 'control',
   },
   harbor: {

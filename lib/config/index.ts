@@ -4,4 +4,4 @@ export { ENVIRONMENT_OVERRIDES, applyEnvironment } from './environment.js';
 export { ConfigError, type ConfigProblem } from './errors.js';
 export { CONFIG_FILE_VARIABLE, DEFAULT_CONFIG_FILE, type LoadedConfig, loadConfig } from './load.js';
 export { type ConfigInput, configInputSchema } from './schema.js';
-export { parseConfigInput, resolveConfig } from './resolve.js';
+export { parseConfigInput, resolveConfig, usesGroups } from './resolve.js';

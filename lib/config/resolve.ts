@@ -45,14 +45,20 @@ function semanticProblems(config: Config): ConfigProblem[] {
   if (r.minMemoryGi > r.memoryLimitGi) {
     problems.push({ field: 'resources.minMemoryGi', value: r.minMemoryGi, message: `must not exceed resources.memoryLimitGi (${r.memoryLimitGi})` });
   }
-  if (config.keycloak.allowedGroups.length > 0 && !config.keycloak.groupsClaim.enabled) {
+  if (usesGroups(config.keycloak) && !config.keycloak.groupsClaim.enabled) {
     problems.push({
-      field: 'keycloak.allowedGroups',
-      value: config.keycloak.allowedGroups,
-      message: 'needs keycloak.groupsClaim.enabled: true, so that Keycloak sends the groups claim the hub checks',
+      field: 'keycloak.groupsClaim.enabled',
+      value: false,
+      message: 'must be true while keycloak.allowedGroups or keycloak.adminGroups is set (the hub reads the groups claim): '
+        + 'remove the field (it then defaults to true) or the groups',
     });
   }
   return problems;
+}
+
+/** Whether login or admin rights depend on Keycloak group membership. */
+export function usesGroups(keycloak: { readonly allowedGroups: readonly string[]; readonly adminGroups: readonly string[] }): boolean {
+  return keycloak.allowedGroups.length > 0 || keycloak.adminGroups.length > 0;
 }
 
 /** Fills every default (derived from `domainName` where the seed did) and checks cross-field rules. */
@@ -62,6 +68,8 @@ export function resolveConfig(raw: unknown = {}, source?: string): Config {
   const hostname = input.hostname ?? `${DEFAULTS.hostnamePrefix}.${domainName}`;
   const keycloakAdmin = input.keycloak?.adminUsername ?? DEFAULTS.keycloak.adminUsername;
   const d = DEFAULTS;
+  const allowedGroups = input.keycloak?.allowedGroups ?? [];
+  const adminGroups = input.keycloak?.adminGroups ?? [];
   const config: Config = {
     domainName,
     namespace: input.namespace ?? d.namespace,
@@ -77,8 +85,13 @@ export function resolveConfig(raw: unknown = {}, source?: string): Config {
       oidcSecretName: input.keycloak?.oidcSecretName ?? d.keycloak.oidcSecretName,
       usernameClaim: input.keycloak?.usernameClaim ?? d.keycloak.usernameClaim,
       scopes: input.keycloak?.scopes ?? d.keycloak.scopes,
-      allowedGroups: input.keycloak?.allowedGroups ?? [],
-      groupsClaim: { enabled: false, name: 'groups', ...input.keycloak?.groupsClaim },
+      allowedGroups,
+      adminGroups,
+      // The mapper follows the groups by default: groups without the claim would refuse everyone.
+      groupsClaim: {
+        enabled: input.keycloak?.groupsClaim?.enabled ?? usesGroups({ allowedGroups, adminGroups }),
+        name: input.keycloak?.groupsClaim?.name ?? d.keycloak.groupsClaimName,
+      },
       logoutRedirectUrl: input.keycloak?.logoutRedirectUrl ?? `https://${d.keycloak.logoutRedirectHostnamePrefix}.${domainName}`,
     },
     harbor: {

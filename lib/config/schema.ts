@@ -29,6 +29,7 @@ export const configInputSchema = z.strictObject({
     usernameClaim: z.string().min(1).optional(),
     scopes: z.array(z.string().min(1)).min(1).optional(),
     allowedGroups: z.array(z.string().min(1)).optional(),
+    adminGroups: z.array(z.string().min(1)).optional(),
     groupsClaim: z.strictObject({
       enabled: z.boolean().optional(),
       name: z.string().min(1).optional(),

@@ -48,6 +48,14 @@ describe('resolveConfig defaults', () => {
     expect(resolveConfig({ keycloak: { adminUsername: 'root' }, adminUsers: ['ana', 'bo'] }).adminUsers).toEqual(['ana', 'bo']);
   });
 
+  it('turns the groups claim on whenever groups decide login or admin rights', () => {
+    expect(resolveConfig({}).keycloak.groupsClaim).toEqual({ enabled: false, name: 'groups' });
+    expect(resolveConfig({ keycloak: { allowedGroups: ['lab'] } }).keycloak.groupsClaim.enabled).toBe(true);
+    expect(resolveConfig({ keycloak: { adminGroups: ['admins'], groupsClaim: { name: 'roles' } } }).keycloak.groupsClaim)
+      .toEqual({ enabled: true, name: 'roles' });
+    expect(resolveConfig({ keycloak: { groupsClaim: { enabled: true } } }).keycloak.groupsClaim.enabled).toBe(true);
+  });
+
   it('strips trailing slashes from URLs', () => {
     const config = resolveConfig({ hubUrl: 'http://127.0.0.1:8000/', keycloak: { url: 'http://127.0.0.1:8080/' } });
     expect(config.hubUrl).toBe('http://127.0.0.1:8000');
@@ -80,7 +88,9 @@ describe('resolveConfig errors', () => {
     [{ resources: { cpuGuarantee: 8 } }, 'resources.cpuGuarantee: 8 must not exceed resources.cpuLimit (4)'],
     [{ resources: { memoryGuaranteeGi: 16 } }, 'resources.memoryGuaranteeGi: 16 must not exceed resources.memoryLimitGi (8)'],
     [{ resources: { minMemoryGi: 9 } }, 'resources.minMemoryGi: 9 must not exceed resources.memoryLimitGi (8)'],
-    [{ keycloak: { allowedGroups: ['lab'] } }, 'keycloak.allowedGroups: ["lab"] needs keycloak.groupsClaim.enabled: true'],
+    [{ keycloak: { allowedGroups: ['lab'], groupsClaim: { enabled: false } } },
+      'keycloak.groupsClaim.enabled: false must be true while keycloak.allowedGroups or keycloak.adminGroups is set'],
+    [{ keycloak: { adminGroups: ['lab'], groupsClaim: { enabled: false } } }, 'keycloak.groupsClaim.enabled: false must be true'],
   ])('%j → %s', (input, expected) => {
     expect(problemsOf(input).join('\n')).toContain(`- ${expected}`);
   });

@@ -2,7 +2,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { ApiObject } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { type Config, DiscoveryRbacConstruct, HubHelmConstruct, StorageConstruct, escapeBraces } from '../../lib/index.js';
+import {
+  type Config, DiscoveryRbacConstruct, HubHelmConstruct, StorageConstruct, escapeBraces, resolveConfig,
+} from '../../lib/index.js';
 import { customConfig, exampleConfig } from '../support/configs.js';
 import { find, synthChart, valuesOf } from '../support/synth.js';
 import { summarizeHubPython } from '../support/values-snapshot.js';
@@ -88,11 +90,25 @@ describe('HubHelmConstruct: hub and authentication values', () => {
     expect(logout.searchParams.has('redirect_uri')).toBe(false);
   });
 
-  it('restricts to Keycloak groups when configured', () => {
+  it('restricts to Keycloak groups when configured, with the groups OAuthenticator 17 manages', () => {
     const { values } = synthHub(customConfig);
-    expect(values.hub.config.Authenticator).toEqual({ admin_users: ['ana', 'bo'], allowed_groups: ['researchers'] });
-    expect(values.hub.config.GenericOAuthenticator.auth_state_groups_key).toBe('oauth_user.groups');
-    expect(values.hub.config.GenericOAuthenticator.authorize_url).toBe('https://keycloak.lab.acme.io/realms/acme/protocol/openid-connect/auth');
+    expect(values.hub.config.Authenticator).toEqual({ admin_users: ['ana', 'bo'] });
+    expect(values.hub.config.GenericOAuthenticator).toMatchObject({
+      manage_groups: true,
+      auth_state_groups_key: 'oauth_user.groups',
+      allowed_groups: ['researchers'],
+      authorize_url: 'https://keycloak.lab.acme.io/realms/acme/protocol/openid-connect/auth',
+    });
+    expect(values.hub.config.GenericOAuthenticator).not.toHaveProperty('admin_groups');
+  });
+
+  it('makes admin-group members admins and keeps login open without allowedGroups', () => {
+    const { values } = synthHub(resolveConfig({ keycloak: { adminGroups: ['lab-admins'], groupsClaim: { name: 'roles' } } }));
+    expect(values.hub.config.Authenticator).toEqual({ admin_users: ['admin'], allow_all: true });
+    expect(values.hub.config.GenericOAuthenticator).toMatchObject({
+      manage_groups: true, auth_state_groups_key: 'oauth_user.roles', admin_groups: ['lab-admins'],
+    });
+    expect(values.hub.config.GenericOAuthenticator).not.toHaveProperty('allowed_groups');
   });
 
   it('passes the client secret only as a Secret reference', () => {

@@ -321,6 +321,15 @@ describe.skipIf(unavailable)('bootstrap-keycloak against a real Keycloak and kub
     expect((await hubClient()).protocolMappers?.some((m) => m.name === 'jupyterhub-groups') ?? false).toBe(false);
   });
 
+  it('adds the groups claim mapper whenever groups decide login or admin rights', async () => {
+    const file = join(cwd, 'admin-groups.config.yaml');
+    writeFileSync(file, 'keycloak:\n  adminGroups: [lab-admins]\n');
+    expect((await bootstrap([], { THINKUBE_JH_CONFIG: file })).stdout).toContain('keycloak groups mapper: created');
+    const mapper = (await hubClient()).protocolMappers?.find((m) => m.name === 'jupyterhub-groups');
+    expect(mapper?.config?.['claim.name']).toBe('groups');
+    expect((await bootstrap()).stdout).toContain('keycloak groups mapper: removed');
+  });
+
   it('--write-manifest writes a 0600 Secret manifest without touching the cluster, never into dist/', async () => {
     const file = join(cwd, 'out', 'oidc-secret.yaml');
     const result = await bootstrap(['--write-manifest', file], { KUBECONFIG: join(cwd, 'no-such-kubeconfig') });

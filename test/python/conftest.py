@@ -41,6 +41,23 @@ def default_values():
     return synthesize({"THINKUBE_JH_CONFIG": str(Path(__file__).with_name("empty-config.yaml"))})
 
 
+@pytest.fixture(scope="session")
+def hub_of(fake_control):
+    """Builds the hub of a config file in this folder (synthesized once per
+    session): hub_of("groups-config.yaml") has the `hub` fixture's API."""
+    values = {}
+
+    def build(config_file):
+        if config_file not in values:
+            values[config_file] = synthesize({
+                "THINKUBE_JH_CONFIG": str(HERE / config_file),
+                "THINKUBE_CONTROL_URL": fake_control.base_url,
+            })
+        return load_hub_config(values[config_file])
+
+    return build
+
+
 @pytest.fixture
 def hub(fake_control, synth_values):
     fake_control.reset()
