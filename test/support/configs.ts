@@ -28,3 +28,8 @@ export const customConfig: Config = resolveConfig({
   branding: { announcement: '' },
   extraValues: { hub: { db: { pvc: { storage: '5Gi' } } }, prePuller: { continuous: { enabled: false } } },
 });
+
+/** The example with login restricted to Keycloak groups (the groups claim on). */
+export const groupsConfig: Config = resolveConfig({
+  keycloak: { allowedGroups: ['data-science', 'ml-team'], groupsClaim: { enabled: true } },
+});
