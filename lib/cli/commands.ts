@@ -14,7 +14,15 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: async () => (await import('./bootstrap-keycloak.js')).bootstrapKeycloakCommand,
   },
   preflight: {
-    summary: 'check the cluster is ready for the hub: Secrets, HelmChart CRD, storage class, thinkube-control',
+    summary: 'check the cluster is ready for the hub: Secrets, HelmChart CRD, storage class, Ingress host, thinkube-control',
     load: async () => (await import('./preflight.js')).preflightCommand,
+  },
+  'import-inventory': {
+    summary: 'write jupyterhub.config.yaml from a Thinkube Ansible inventory (never a secret)',
+    load: async () => (await import('./import-inventory.js')).importInventoryCommand,
+  },
+  teardown: {
+    summary: 'remove what kubectl apply -f dist created, keeping the claims (user data) unless confirmed',
+    load: async () => (await import('./teardown.js')).teardownCommand,
   },
 };

@@ -6,9 +6,11 @@ import type { CliCommand, CliIo } from './io.js';
 export const PREFLIGHT_USAGE = `usage: thinkube-jupyterhub preflight [options]
 
 Checks that the cluster is ready for the hub: the OIDC Secret, the TLS Secret,
-the HelmChart CRD, the storage class, and thinkube-control listing at least one
-Jupyter image. One line per check; exit 0 when all pass, 1 when any fails,
-2 on a configuration or usage error.
+the HelmChart CRD, the storage class (WARN when its reclaimPolicy deletes the
+users' data with a claim), no other Ingress for the hub's host (such as the
+Ansible playbook's jupyterhub-ingress), and thinkube-control listing at least
+one Jupyter image. One line per check; exit 0 when all pass (warnings
+included), 1 when any fails, 2 on a configuration or usage error.
 
 Options:
   --kubeconfig FILE            kubeconfig to use (default: $KUBECONFIG, ~/.kube/config)
@@ -60,7 +62,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   });
   out(formatResults(results));
   const failed = results.filter((r) => !r.ok).length;
-  out(failed === 0 ? 'preflight: all checks passed' : `preflight: ${failed} of ${results.length} checks failed`);
+  const warned = results.filter((r) => r.ok && r.warning).length;
+  const warnings = warned === 0 ? '' : ` (${warned} warning${warned === 1 ? '' : 's'}: read the WARN lines)`;
+  out(failed === 0 ? `preflight: all checks passed${warnings}` : `preflight: ${failed} of ${results.length} checks failed${warnings}`);
   return failed === 0 ? 0 : 1;
 }
 

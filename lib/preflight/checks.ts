@@ -1,10 +1,15 @@
-import { ApiextensionsV1Api, CoreV1Api, type KubeConfig, StorageV1Api } from '@kubernetes/client-node';
+import {
+  ApiextensionsV1Api, CoreV1Api, type KubeConfig, NetworkingV1Api, StorageV1Api, type V1Ingress,
+} from '@kubernetes/client-node';
 import type { Config } from '../config/index.js';
+import { LEGACY_INGRESS_NAME } from '../teardown/legacy.js';
 
 /** The outcome of one preflight check; `detail` never holds secret values. */
 export interface CheckResult {
   readonly name: string;
   readonly ok: boolean;
+  /** Passed, but the operator should know (e.g. data that one wrong command would delete). */
+  readonly warning?: boolean;
   readonly detail: string;
 }
 
@@ -72,9 +77,50 @@ export function storageClassCheck(kube: KubeConfig, config: Config): Check {
   return async () => {
     try {
       const storageClass = await kube.makeApiClient(StorageV1Api).readStorageClass({ name: config.storage.storageClassName });
-      return { name, ok: true, detail: `provisioner ${storageClass.provisioner}` };
+      // Kubernetes defaults an unset reclaimPolicy to Delete.
+      const reclaimPolicy = storageClass.reclaimPolicy ?? 'Delete';
+      if (reclaimPolicy !== 'Delete') return { name, ok: true, detail: `provisioner ${storageClass.provisioner}, reclaimPolicy ${reclaimPolicy}` };
+      return {
+        name,
+        ok: true,
+        warning: true,
+        detail: `provisioner ${storageClass.provisioner}, reclaimPolicy Delete: deleting a claim deletes every user's files in it. `
+          + 'Never run kubectl delete -f dist (it deletes the namespace and its claims); remove the hub with thinkube-jupyterhub teardown, '
+          + 'which keeps them. To keep the data even then, set persistentVolumeReclaimPolicy: Retain on the bound volumes '
+          + '(kubectl patch pv <name> -p \'{"spec":{"persistentVolumeReclaimPolicy":"Retain"}}\')',
+      };
     } catch (error) {
       return failure(name, error, 'does not exist: install JuiceFS (or set storage.storageClassName)');
+    }
+  };
+}
+
+function routesHost(ingress: V1Ingress, host: string): boolean {
+  return (ingress.spec?.rules ?? []).some((rule) => rule.host === host);
+}
+
+/**
+ * Another Ingress for the hub's host (the playbook's jupyterhub-ingress after
+ * a migration): two Ingresses for one host and path are rejected by
+ * ingress-nginx's admission webhook, or route unpredictably without it.
+ */
+export function duplicateIngressCheck(kube: KubeConfig, config: Config): Check {
+  const name = `Ingresses for ${config.hostname}`;
+  return async () => {
+    try {
+      const list = await kube.makeApiClient(NetworkingV1Api).listIngressForAllNamespaces();
+      const others = list.items.filter((ingress) => routesHost(ingress, config.hostname)
+        && !(ingress.metadata?.namespace === config.namespace && ingress.metadata?.name === config.chart.releaseName));
+      if (others.length === 0) return { name, ok: true, detail: `none besides ours (${config.namespace}/${config.chart.releaseName})` };
+      const describe = (ingress: V1Ingress) => {
+        const id = `${ingress.metadata?.namespace}/${ingress.metadata?.name}`;
+        return ingress.metadata?.namespace === config.namespace && ingress.metadata?.name === LEGACY_INGRESS_NAME
+          ? `Ingress ${id} (the Ansible playbook's): remove it with thinkube-jupyterhub teardown --legacy right before kubectl apply -f dist`
+          : `Ingress ${id}: remove it or give it another host`;
+      };
+      return { name, ok: false, detail: `another Ingress routes the same host, ${others.map(describe).join('; ')}` };
+    } catch (error) {
+      return failure(name, error, 'cannot be listed');
     }
   };
 }

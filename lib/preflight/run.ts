@@ -1,7 +1,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Config } from '../config/index.js';
 import {
-  type CheckResult, helmChartCrdCheck, oidcSecretCheck, storageClassCheck, thinkubeControlCheck, tlsSecretCheck,
+  type CheckResult, duplicateIngressCheck, helmChartCrdCheck, oidcSecretCheck, storageClassCheck, thinkubeControlCheck, tlsSecretCheck,
 } from './checks.js';
 
 export interface PreflightOptions {
@@ -23,11 +23,17 @@ export async function preflight(config: Config, options: PreflightOptions = {}):
     tlsSecretCheck(kube, config),
     helmChartCrdCheck(kube),
     storageClassCheck(kube, config),
+    duplicateIngressCheck(kube, config),
     thinkubeControlCheck(options.thinkubeControlUrl ?? config.thinkubeControl.url, options.timeoutMs ?? 5000),
   ].map((check) => check()));
 }
 
+function label(result: CheckResult): string {
+  if (!result.ok) return 'FAIL';
+  return result.warning ? 'WARN' : 'ok  ';
+}
+
 /** One line per check. */
 export function formatResults(results: readonly CheckResult[]): string {
-  return results.map((r) => `${r.ok ? 'ok  ' : 'FAIL'} ${r.name}: ${r.detail}`).join('\n');
+  return results.map((r) => `${label(r)} ${r.name}: ${r.detail}`).join('\n');
 }

@@ -9,6 +9,7 @@ import { useKube } from '../kube/use-kube.js';
 import { type FakeThinkubeControl, startFakeThinkubeControl } from '../support/fake-thinkube-control.js';
 import { HELMCHART_CRD } from '../support/vendor.js';
 import { tierUnavailable } from '../support/tier.js';
+import { runCommand } from '../teardown/run-teardown.js';
 import { configFile } from './support.js';
 
 const TLS_CRT = Buffer.from('-----BEGIN CERTIFICATE-----\nnot-a-real-certificate\n-----END CERTIFICATE-----\n').toString('base64');
@@ -41,7 +42,8 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
     expect(output).toContain('FAIL HelmChart CRD helmcharts.helm.cattle.io: is not installed');
     expect(output).toContain('FAIL StorageClass juicefs-rwx: does not exist');
     expect(output).toContain(`ok   thinkube-control ${control.baseUrl}/images/jupyter: lists 3 Jupyter images`);
-    expect(output).toContain('preflight: 4 of 5 checks failed');
+    expect(output).toContain('ok   Ingresses for jupyter.example.com: none besides ours (jupyterhub/jupyterhub)');
+    expect(output).toContain('preflight: 4 of 6 checks failed');
   });
 
   it('passes once everything exists, and never prints the client secret', async () => {
@@ -58,10 +60,46 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
     await k.kubectlOk(['wait', '--for=condition=Established', 'crd/helmcharts.helm.cattle.io']);
     const { code, output } = await run();
     expect(output).toContain('ok   OIDC Secret jupyterhub/jupyterhub-oidc-secret: has client_id and client_secret');
-    expect(output).toContain('ok   StorageClass juicefs-rwx: provisioner csi.juicefs.com');
-    expect(output).toContain('preflight: all checks passed');
+    // No reclaimPolicy means Delete: passes, with a warning that names the safe way to remove the hub.
+    expect(output).toContain('WARN StorageClass juicefs-rwx: provisioner csi.juicefs.com, reclaimPolicy Delete: deleting a claim deletes every user\'s files in it.');
+    expect(output).toContain('remove the hub with thinkube-jupyterhub teardown');
+    expect(output).toContain('preflight: all checks passed (1 warning: read the WARN lines)');
     expect(code).toBe(0);
     expect(output).not.toContain('preflight-secret-sentinel');
+  });
+
+  it('passes without a warning when the storage class retains volumes', async () => {
+    const k = kube();
+    await k.kubectlOk(['delete', 'storageclass', 'juicefs-rwx']);
+    await k.kubectlOk(['apply', '-f', '-'], {
+      input: JSON.stringify({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'juicefs-rwx' }, provisioner: 'csi.juicefs.com', reclaimPolicy: 'Retain' }),
+    });
+    const { code, output } = await run();
+    expect(output).toContain('ok   StorageClass juicefs-rwx: provisioner csi.juicefs.com, reclaimPolicy Retain');
+    expect(output).toMatch(/preflight: all checks passed\n$/);
+    expect(code).toBe(0);
+  });
+
+  it('names the Ansible playbook\'s Ingress for the same host, and passes once teardown --legacy removed it', async () => {
+    const k = kube();
+    await k.kubectlOk(['create', 'ingress', '-n', 'jupyterhub', 'jupyterhub-ingress', '--class=nginx', '--rule=jupyter.example.com/*=proxy-public:80']);
+    await k.kubectlOk(['create', 'ingress', '-n', 'jupyterhub', 'jupyterhub', '--class=nginx', '--rule=jupyter.example.com/*=proxy-public:80']);
+    const legacy = await run();
+    expect(legacy.code).toBe(1);
+    expect(legacy.output).toContain('FAIL Ingresses for jupyter.example.com: another Ingress routes the same host, '
+      + 'Ingress jupyterhub/jupyterhub-ingress (the Ansible playbook\'s): remove it with thinkube-jupyterhub teardown --legacy right before kubectl apply -f dist');
+
+    const removed = await runCommand(['teardown', '--legacy'], { KUBECONFIG: k.kubeconfig, THINKUBE_JH_CONFIG: config });
+    expect(removed.code, removed.stderr).toBe(0);
+    const after = await run();
+    expect(after.output).toContain('ok   Ingresses for jupyter.example.com: none besides ours (jupyterhub/jupyterhub)');
+    expect(after.code).toBe(0);
+
+    await k.kubectlOk(['create', 'ingress', '-n', 'default', 'someone-else', '--rule=jupyter.example.com/other=web:80']);
+    const foreign = await run();
+    expect(foreign.code).toBe(1);
+    expect(foreign.output).toContain('Ingress default/someone-else: remove it or give it another host');
+    await k.kubectlOk(['delete', 'ingress', '-n', 'default', 'someone-else']);
   });
 
   it.each([

@@ -1,0 +1,18 @@
+import { App, Chart } from 'cdk8s';
+import type { Config } from '../config/index.js';
+import { ThinkubeJupyterHub } from '../constructs/thinkube-jupyterhub.js';
+
+/** The id of the app's one chart, hence the file `dist/jupyterhub.k8s.yaml`. */
+export const CHART_ID = 'jupyterhub';
+
+/** Adds the chart that `npm run synth` writes; the one home of that composition for synth and teardown. */
+export function addJupyterHubChart(app: App, config: Config): Chart {
+  const chart = new Chart(app, CHART_ID);
+  new ThinkubeJupyterHub(chart, 'thinkube', { config });
+  return chart;
+}
+
+/** The objects synth would write for `config`, built in memory (no files). */
+export function synthesizedObjects(config: Config): Record<string, unknown>[] {
+  return addJupyterHubChart(new App(), config).toJson() as Record<string, unknown>[];
+}

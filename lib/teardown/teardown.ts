@@ -1,0 +1,92 @@
+import { BootstrapError } from '../bootstrap/errors.js';
+import { ExitCode } from '../bootstrap/exit-codes.js';
+import type { Reporter } from '../bootstrap/reporter.js';
+import type { TeardownCluster } from './cluster.js';
+import { legacyIngress } from './legacy.js';
+import { HELM_CHART_KIND, type TeardownPlan } from './plan.js';
+import { type Target, describeTarget } from './target.js';
+
+export interface TeardownOptions {
+  /** Only report what would go. */
+  readonly dryRun?: boolean;
+  /** Also delete the claims and their namespace (the caller has checked the typed confirmation). */
+  readonly deleteData?: boolean;
+  /** How long to wait for the helm-controller to uninstall the release, and for a namespace to go. */
+  readonly timeoutMs: number;
+  readonly pollMs?: number;
+}
+
+async function remove(cluster: TeardownCluster, target: Target, options: TeardownOptions, reporter: Reporter): Promise<void> {
+  const name = describeTarget(target);
+  if (options.dryRun) {
+    reporter.step(name, await cluster.read(target) === undefined ? 'absent' : 'would delete');
+    return;
+  }
+  if (!await cluster.delete(target)) {
+    reporter.step(name, 'absent');
+    return;
+  }
+  if (target.kind !== HELM_CHART_KIND) {
+    reporter.step(name, 'deleted');
+    return;
+  }
+  // The helm-controller's finalizer holds the HelmChart until its helm-delete
+  // Job has uninstalled the release; the release's namespace must outlive that.
+  if (!await cluster.waitGone(target, options.timeoutMs, options.pollMs)) {
+    throw new BootstrapError(
+      `${name} is still being removed after ${options.timeoutMs / 1000} s: the helm-controller uninstalls the release with `
+      + `Job helm-delete-${target.name} (kubectl -n ${target.namespace} logs job/helm-delete-${target.name}). `
+      + 'Nothing after it was deleted; run teardown again once the HelmChart is gone.',
+      ExitCode.unexpected,
+    );
+  }
+  reporter.step(name, 'deleted (the helm-controller uninstalled the release)');
+}
+
+async function removeData(cluster: TeardownCluster, plan: TeardownPlan, options: TeardownOptions, reporter: Reporter): Promise<void> {
+  if (options.deleteData) {
+    for (const claim of plan.claims) await remove(cluster, claim, options, reporter);
+  } else {
+    for (const claim of plan.claims) {
+      const present = await cluster.read(claim) !== undefined;
+      reporter.step(describeTarget(claim), present ? 'kept (user data; --delete-data removes it)' : 'absent');
+    }
+  }
+  for (const namespace of plan.namespaces) {
+    const name = describeTarget(namespace);
+    if (await cluster.read(namespace) === undefined) {
+      reporter.step(name, 'absent');
+      continue;
+    }
+    const claims = await cluster.claimsIn(namespace.name);
+    if (!options.deleteData && claims.length > 0) {
+      reporter.step(name, `kept: holds ${claims.length} claim${claims.length === 1 ? '' : 's'} (${claims.join(', ')})`);
+      continue;
+    }
+    if (options.dryRun) {
+      reporter.step(name, 'would delete');
+      continue;
+    }
+    await cluster.delete(namespace);
+    const gone = await cluster.waitGone(namespace, options.timeoutMs, options.pollMs);
+    reporter.step(name, gone ? 'deleted' : 'deleting (still terminating; its objects are being removed)');
+  }
+}
+
+/**
+ * Removes what `kubectl apply -f dist` created, in the order of `plan`, and
+ * keeps user data (the claims, and each namespace while it holds any claim)
+ * unless `deleteData` is set. Every step is one request, so a second run
+ * finishes an interrupted one.
+ */
+export async function teardown(cluster: TeardownCluster, plan: TeardownPlan, options: TeardownOptions, reporter: Reporter): Promise<void> {
+  for (const phase of plan.phases) {
+    for (const target of phase) await remove(cluster, target, options, reporter);
+  }
+  await removeData(cluster, plan, options, reporter);
+}
+
+/** Removes only the Ingress the Ansible playbook created (`--legacy`). */
+export async function removeLegacy(cluster: TeardownCluster, namespace: string, options: TeardownOptions, reporter: Reporter): Promise<void> {
+  await remove(cluster, legacyIngress(namespace), options, reporter);
+}
