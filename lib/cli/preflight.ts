@@ -6,11 +6,12 @@ import type { CliCommand, CliIo } from './io.js';
 export const PREFLIGHT_USAGE = `usage: thinkube-jupyterhub preflight [options]
 
 Checks that the cluster is ready for the hub: the OIDC Secret, the TLS Secret,
-the HelmChart CRD, the storage class (WARN when its reclaimPolicy deletes the
-users' data with a claim), no other Ingress for the hub's host (such as the
-Ansible playbook's jupyterhub-ingress), and thinkube-control listing at least
-one Jupyter image. One line per check; exit 0 when all pass (warnings
-included), 1 when any fails, 2 on a configuration or usage error.
+the HelmChart CRD, the storage class and the volumes bound to the claims (WARN
+when their reclaim policy deletes the users' data with a claim), no other
+Ingress for the hub's host (such as the Ansible playbook's jupyterhub-ingress),
+and thinkube-control listing at least one Jupyter image. One line per check;
+exit 0 when all pass (warnings included), 1 when any fails, 2 on a
+configuration or usage error.
 
 Options:
   --kubeconfig FILE            kubeconfig to use (default: $KUBECONFIG, ~/.kube/config)

@@ -95,6 +95,40 @@ export function storageClassCheck(kube: KubeConfig, config: Config): Check {
   };
 }
 
+/**
+ * The volumes already bound to the hub's claims (ours, the chart's hub-db-dir,
+ * any other): their own reclaim policy, not the storage class's, decides
+ * whether deleting a claim deletes its data.
+ */
+export function claimVolumesCheck(kube: KubeConfig, config: Config): Check {
+  const name = `Volumes of the claims in ${config.namespace}`;
+  return async () => {
+    try {
+      const core = kube.makeApiClient(CoreV1Api);
+      const claims = (await core.listNamespacedPersistentVolumeClaim({ namespace: config.namespace })).items
+        .filter((claim) => claim.spec?.volumeName);
+      if (claims.length === 0) return { name, ok: true, detail: 'no claim is bound yet' };
+      const volumes = await Promise.all(claims.map(async (claim) => ({
+        claim: claim.metadata?.name ?? '',
+        volume: claim.spec!.volumeName!,
+        policy: (await core.readPersistentVolume({ name: claim.spec!.volumeName! })).spec?.persistentVolumeReclaimPolicy ?? 'Delete',
+      })));
+      const deleting = volumes.filter((v) => v.policy === 'Delete');
+      if (deleting.length === 0) return { name, ok: true, detail: `${volumes.length} bound, none deletes its data with its claim` };
+      return {
+        name,
+        ok: true,
+        warning: true,
+        detail: `${deleting.map((v) => `${v.volume} (claim ${v.claim})`).join(', ')} ha${deleting.length === 1 ? 's' : 've'} `
+          + 'persistentVolumeReclaimPolicy Delete: deleting the claim deletes the data. Keep it with '
+          + deleting.map((v) => `kubectl patch pv ${v.volume} -p '{"spec":{"persistentVolumeReclaimPolicy":"Retain"}}'`).join('; '),
+      };
+    } catch (error) {
+      return failure(name, error, `cannot be read: namespace ${config.namespace} or a bound volume is missing`);
+    }
+  };
+}
+
 function routesHost(ingress: V1Ingress, host: string): boolean {
   return (ingress.spec?.rules ?? []).some((rule) => rule.host === host);
 }

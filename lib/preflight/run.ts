@@ -1,7 +1,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Config } from '../config/index.js';
 import {
-  type CheckResult, duplicateIngressCheck, helmChartCrdCheck, oidcSecretCheck, storageClassCheck, thinkubeControlCheck, tlsSecretCheck,
+  type CheckResult, claimVolumesCheck, duplicateIngressCheck, helmChartCrdCheck, oidcSecretCheck, storageClassCheck, thinkubeControlCheck, tlsSecretCheck,
 } from './checks.js';
 
 export interface PreflightOptions {
@@ -23,6 +23,7 @@ export async function preflight(config: Config, options: PreflightOptions = {}):
     tlsSecretCheck(kube, config),
     helmChartCrdCheck(kube),
     storageClassCheck(kube, config),
+    claimVolumesCheck(kube, config),
     duplicateIngressCheck(kube, config),
     thinkubeControlCheck(options.thinkubeControlUrl ?? config.thinkubeControl.url, options.timeoutMs ?? 5000),
   ].map((check) => check()));

@@ -43,7 +43,8 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
     expect(output).toContain('FAIL StorageClass juicefs-rwx: does not exist');
     expect(output).toContain(`ok   thinkube-control ${control.baseUrl}/images/jupyter: lists 3 Jupyter images`);
     expect(output).toContain('ok   Ingresses for jupyter.example.com: none besides ours (jupyterhub/jupyterhub)');
-    expect(output).toContain('preflight: 4 of 6 checks failed');
+    expect(output).toContain('ok   Volumes of the claims in jupyterhub: no claim is bound yet');
+    expect(output).toContain('preflight: 4 of 7 checks failed');
   });
 
   it('passes once everything exists, and never prints the client secret', async () => {
@@ -78,6 +79,31 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
     expect(output).toContain('ok   StorageClass juicefs-rwx: provisioner csi.juicefs.com, reclaimPolicy Retain');
     expect(output).toMatch(/preflight: all checks passed\n$/);
     expect(code).toBe(0);
+  });
+
+  it('warns about each bound volume that deletes its data with its claim, until it is patched to Retain', async () => {
+    const k = kube();
+    const claim = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'jupyterhub-notebooks-pvc', namespace: 'jupyterhub' }, spec: { accessModes: ['ReadWriteMany'], storageClassName: 'juicefs-rwx', resources: { requests: { storage: '100Gi' } } } };
+    // A statically provisioned volume that the real PV controller binds to the claim.
+    const volume = {
+      apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'juicefs-notebooks' },
+      spec: {
+        capacity: { storage: '100Gi' }, accessModes: ['ReadWriteMany'], storageClassName: 'juicefs-rwx', persistentVolumeReclaimPolicy: 'Delete',
+        csi: { driver: 'csi.juicefs.com', volumeHandle: 'notebooks' }, claimRef: { namespace: 'jupyterhub', name: 'jupyterhub-notebooks-pvc' },
+      },
+    };
+    await k.kubectlOk(['apply', '-f', '-'], { input: JSON.stringify(volume) });
+    await k.kubectlOk(['apply', '-f', '-'], { input: JSON.stringify(claim) });
+    await k.kubectlOk(['wait', '--for=jsonpath={.status.phase}=Bound', 'pvc/jupyterhub-notebooks-pvc', '-n', 'jupyterhub', '--timeout=60s']);
+    const warned = await run();
+    expect(warned.output).toContain('WARN Volumes of the claims in jupyterhub: juicefs-notebooks (claim jupyterhub-notebooks-pvc) has persistentVolumeReclaimPolicy Delete: '
+      + 'deleting the claim deletes the data. Keep it with kubectl patch pv juicefs-notebooks -p \'{"spec":{"persistentVolumeReclaimPolicy":"Retain"}}\'');
+    expect(warned.code).toBe(0);
+    await k.kubectlOk(['patch', 'pv', 'juicefs-notebooks', '-p', '{"spec":{"persistentVolumeReclaimPolicy":"Retain"}}']);
+    const kept = await run();
+    expect(kept.output).toContain('ok   Volumes of the claims in jupyterhub: 1 bound, none deletes its data with its claim');
+    await k.kubectlOk(['delete', 'pvc', '-n', 'jupyterhub', 'jupyterhub-notebooks-pvc', '--wait=true']);
+    await k.kubectlOk(['delete', 'pv', 'juicefs-notebooks', '--wait=true']);
   });
 
   it('names the Ansible playbook\'s Ingress for the same host, and passes once teardown --legacy removed it', async () => {
