@@ -46,11 +46,12 @@ export function importInventory(inventory: InventoryVars): InventoryImport {
     for (const variable of entry.variables) {
       known.add(variable);
       if (!(variable in vars) || isSecretVariable(variable)) continue;
+      const resolved = resolveVariable(vars, variable);
       if (entry.field === undefined) {
-        notImported.push({ variable, reason: entry.note!.replace(/`/g, '') });
+        const hint = entry.hint !== undefined && 'value' in resolved ? ` (here: ${entry.hint(resolved.value)})` : '';
+        notImported.push({ variable, reason: `${entry.note!.replace(/`/g, '')}${hint}` });
         continue;
       }
-      const resolved = resolveVariable(vars, variable);
       if ('reason' in resolved) {
         notImported.push({ variable, reason: resolved.reason });
         continue;

@@ -10,6 +10,8 @@ export interface InventoryMapping {
   readonly note?: string;
   /** Set in the environment of the playbook run, not in the inventory. */
   readonly environment?: boolean;
+  /** For a variable that is not a field: what to do with its value instead. */
+  readonly hint?: (value: unknown) => string;
   /** Refuses a value the field would accept but we do not support; returns the reason. */
   readonly reject?: (value: unknown) => string | undefined;
 }
@@ -43,7 +45,11 @@ export const INVENTORY_MAPPING: readonly InventoryMapping[] = [
   { variables: ['harbor_registry'], field: 'harbor.registry' },
   { variables: ['harbor_project'], field: 'harbor.project' },
   { variables: ['domain_name'], field: 'domainName' },
-  { variables: ['kubeconfig'], note: '`KUBECONFIG` for the bootstrap, preflight and teardown commands (synthesis needs no cluster)' },
+  {
+    variables: ['kubeconfig'],
+    note: '`KUBECONFIG` for the bootstrap, preflight and teardown commands (synthesis needs no cluster)',
+    hint: (value) => `export KUBECONFIG=${String(value)}`,
+  },
   { variables: ['kubectl_bin', 'helm_bin'], note: 'not needed: you run `kubectl apply`; the helm-controller runs helm' },
   { variables: ['ADMIN_PASSWORD'], environment: true, note: '`ADMIN_PASSWORD` for the bootstrap command only; never stored' },
 ];

@@ -40,7 +40,7 @@ describe('import-inventory', () => {
     expect(result.stdout).toContain('skipped group_vars/k8s_control_plane/vault.yml: encrypted with ansible-vault');
     expect(result.stdout).toContain('  keycloak_url → keycloak.url: "https://auth.thinkube.lab.example.org"');
     expect(result.stdout).toContain('  jupyterhub_chart_version: chart 3.5.0 is older than Z2JH 4, which the values are written for: left at the default 4.4.0');
-    expect(result.stdout).toContain('  kubeconfig: KUBECONFIG for the bootstrap, preflight and teardown commands');
+    expect(result.stdout).toContain('  kubeconfig: KUBECONFIG for the bootstrap, preflight and teardown commands (synthesis needs no cluster) (here: export KUBECONFIG=/home/thinkube/.kube/config)');
     expect(result.stdout).toContain('  kubectl_bin: not needed');
     expect(result.stdout).toContain('secrets, skipped and never written (5): github_token, harbor_admin_password, jupyterhub_client_secret, jupyterhub_proxy_token, keycloak_admin_password');
     expect(result.stdout).toMatch(/no config field for the other \d+ variables: .*ssl_cert_dir/);
