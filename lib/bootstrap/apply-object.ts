@@ -5,18 +5,20 @@ export type ApplyOutcome = 'created' | 'updated' | 'unchanged' | 'would create' 
 
 /**
  * Server-side applies `desired` unless the object already holds it (`isCurrent`),
- * so that a second run writes nothing; a dry run only reads.
+ * so that a second run writes nothing; a dry run only reads. `existing` skips
+ * the read when the caller has just made it.
  */
 export async function applyObject<T extends KubernetesObject>(
   kube: KubeSession,
   desired: T,
   isCurrent: (existing: T) => boolean,
   dryRun: boolean,
+  existing?: T,
 ): Promise<ApplyOutcome> {
   const name = `${desired.kind} ${desired.metadata?.namespace ? `${desired.metadata.namespace}/` : ''}${desired.metadata?.name}`;
-  const existing = await kube.read(desired, `reading ${name}`);
-  if (existing !== undefined && isCurrent(existing)) return 'unchanged';
-  if (dryRun) return existing === undefined ? 'would create' : 'would update';
+  const current = existing ?? await kube.read(desired, `reading ${name}`);
+  if (current !== undefined && isCurrent(current)) return 'unchanged';
+  if (dryRun) return current === undefined ? 'would create' : 'would update';
   await kube.apply(desired, `applying ${name}`);
-  return existing === undefined ? 'created' : 'updated';
+  return current === undefined ? 'created' : 'updated';
 }

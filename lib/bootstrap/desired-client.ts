@@ -1,5 +1,7 @@
 import type ClientRepresentation from '@keycloak/keycloak-admin-client/lib/defs/clientRepresentation.js';
 import type { Config } from '../config/index.js';
+import { OWNER_ATTRIBUTE } from './client-ownership.js';
+import { OWNER } from './owner.js';
 
 /** Keycloak keeps a client's post-logout redirect URIs in this attribute, joined by '##'. */
 export const POST_LOGOUT_ATTRIBUTE = 'post.logout.redirect.uris';
@@ -38,7 +40,7 @@ export function desiredClient(config: Config): ClientRepresentation {
     fullScopeAllowed: true,
     redirectUris: [hubCallbackUrl(config)],
     webOrigins: [config.hubUrl],
-    attributes: { [POST_LOGOUT_ATTRIBUTE]: postLogoutRedirectUris(config).join('##') },
+    attributes: { [POST_LOGOUT_ATTRIBUTE]: postLogoutRedirectUris(config).join('##'), [OWNER_ATTRIBUTE]: OWNER },
   };
 }
 

@@ -1,6 +1,6 @@
 import KeycloakAdminClient from '@keycloak/keycloak-admin-client';
 import type { Credentials } from '@keycloak/keycloak-admin-client/lib/utils/auth.js';
-import { httpStatus, isTransient, keycloakFailure } from './keycloak-failure.js';
+import { type AdminLogin, type FailureContext, httpStatus, isTransient, keycloakFailure } from './keycloak-failure.js';
 import { type KeycloakTlsOptions, keycloakRequestOptions } from './keycloak-tls.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
 
@@ -69,8 +69,15 @@ export class KeycloakSession {
     }
   }
 
-  private context(action: string): { url: string; realm: string; adminUsername: string; action: string } {
-    return { url: this.options.url, realm: this.options.realm, adminUsername: this.options.adminUsername, action };
+  /** Who logs in, for messages: the client with client credentials, else the admin user. */
+  get login(): AdminLogin {
+    return this.credentials.grantType === 'client_credentials'
+      ? { kind: 'client', name: this.credentials.clientId }
+      : { kind: 'user', name: this.options.adminUsername };
+  }
+
+  private context(action: string): FailureContext {
+    return { url: this.options.url, realm: this.options.realm, login: this.login, action };
   }
 
   /** Runs one admin-API operation; `action` names it in error messages. */

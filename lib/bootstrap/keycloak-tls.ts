@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { X509Certificate } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
 import { BootstrapError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
@@ -39,6 +40,36 @@ async function agentClass(): Promise<AgentClass> {
   }
 }
 
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/**
+ * The PEM certificates of a --ca-file. A file without one would silently
+ * trust nothing extra and fail later with a misleading "not trusted".
+ */
+export function readCaFile(file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new BootstrapError(`--ca-file ${file} cannot be read: ${(error as Error).message}`, ExitCode.usage);
+  }
+  const blocks = text.match(PEM_CERTIFICATE) ?? [];
+  for (const block of blocks) {
+    try {
+      new X509Certificate(block);
+    } catch (error) {
+      throw new BootstrapError(`--ca-file ${file} holds a certificate that does not parse (${(error as Error).message}): pass the CA's PEM certificate`, ExitCode.usage);
+    }
+  }
+  if (blocks.length === 0) {
+    throw new BootstrapError(
+      `--ca-file ${file} holds no certificate (no -----BEGIN CERTIFICATE----- block): pass the PEM certificate of the CA that signed Keycloak's`,
+      ExitCode.usage,
+    );
+  }
+  return blocks;
+}
+
 /**
  * Fetch options for the admin client: undefined (Node's default verification
  * against the system roots) unless a CA file or `insecure` asks for a
@@ -47,14 +78,7 @@ async function agentClass(): Promise<AgentClass> {
  */
 export async function keycloakRequestOptions(options: KeycloakTlsOptions): Promise<RequestOptions | undefined> {
   if (!options.caFile && !options.insecure) return undefined;
-  let ca: string[] | undefined;
-  if (options.caFile) {
-    try {
-      ca = [...rootCertificates, readFileSync(options.caFile, 'utf8')];
-    } catch (error) {
-      throw new BootstrapError(`--ca-file ${options.caFile} cannot be read: ${(error as Error).message}`, ExitCode.usage);
-    }
-  }
+  const ca = options.caFile ? [...rootCertificates, ...readCaFile(options.caFile)] : undefined;
   const Agent = await agentClass();
   const dispatcher = new Agent({ connect: { ca, rejectUnauthorized: !options.insecure } });
   return { dispatcher } as RequestOptions;

@@ -1,8 +1,9 @@
-/** The Kubernetes objects this command writes, and how to tell that one is already current. */
+/** The Kubernetes objects this command writes (secret-ownership.ts tells when one is current). */
 import type { V1Namespace, V1Secret } from '@kubernetes/client-node';
 import type { Config } from '../config/index.js';
+import { OWNER } from './owner.js';
 
-const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'thinkube-jupyterhub-bootstrap' };
+const MANAGED_BY = { 'app.kubernetes.io/managed-by': OWNER };
 
 const base64 = (value: string): string => Buffer.from(value, 'utf8').toString('base64');
 
@@ -31,13 +32,4 @@ export function tlsSecretCopy(config: Config, source: V1Secret): V1Secret {
     type: 'kubernetes.io/tls',
     data,
   };
-}
-
-/** Same type and exactly the same data keys and values. */
-export function sameSecretData(existing: V1Secret, desired: V1Secret): boolean {
-  const a = existing.data ?? {};
-  const b = desired.data ?? {};
-  return existing.type === desired.type
-    && Object.keys(a).length === Object.keys(b).length
-    && Object.entries(b).every(([key, value]) => a[key] === value);
 }

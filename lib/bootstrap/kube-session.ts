@@ -1,12 +1,14 @@
 import {
-  ApiException, KubeConfig, type KubernetesObject, KubernetesObjectApi, PatchStrategy,
+  ApiException, AuthorizationV1Api, KubeConfig, type KubernetesObject, KubernetesObjectApi, PatchStrategy, type RequestContext,
+  type ResponseContext, ServerConfiguration, createConfiguration,
 } from '@kubernetes/client-node';
 import { BootstrapError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
-import { withRetry } from './retry.js';
+import { OWNER } from './owner.js';
+import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
 
 /** The field manager of every object this command applies (server-side apply). */
-export const FIELD_MANAGER = 'thinkube-jupyterhub-bootstrap';
+export const FIELD_MANAGER = OWNER;
 
 /** Loads the user's kubeconfig: the files in `KUBECONFIG` of `env`, else ~/.kube/config. */
 export function loadKubeConfig(env: NodeJS.ProcessEnv = process.env): KubeConfig {
@@ -21,25 +23,77 @@ export function loadKubeConfig(env: NodeJS.ProcessEnv = process.env): KubeConfig
   return kubeconfig;
 }
 
+/** Per-request deadline towards the cluster when none is given. */
+export const DEFAULT_KUBE_TIMEOUT_MS = 10_000;
+
 function transient(error: unknown): boolean {
-  if (error instanceof ApiException) return error.code >= 500;
-  return error instanceof Error && (error.name === 'FetchError' || (error as { code?: unknown }).code === 'ECONNRESET');
+  if (error instanceof ApiException) return error.code >= 500 || error.code === 429;
+  if (!(error instanceof Error)) return false;
+  return ['FetchError', 'AbortError', 'TimeoutError'].includes(error.name) || (error as { code?: unknown }).code === 'ECONNRESET';
+}
+
+function timedOut(error: unknown): boolean {
+  return error instanceof Error && ['AbortError', 'TimeoutError'].includes(error.name);
+}
+
+/** The API server's own explanation in a Status body, if any. */
+function statusMessage(error: ApiException<unknown>): string | undefined {
+  try {
+    const body = typeof error.body === 'string' ? JSON.parse(error.body) as { message?: unknown } : error.body as { message?: unknown };
+    return typeof body?.message === 'string' ? body.message : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Rejects after `ms`: a backstop for what the abort signal cannot stop (an exec credential plugin that never returns). */
+function withDeadline<T>(operation: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms / 1000} s`), { name: 'TimeoutError' })), ms);
+  });
+  return Promise.race([operation, deadline]).finally(() => clearTimeout(timer));
 }
 
 /**
- * The cluster side through the user's kubeconfig: reads, and server-side
- * applies with FIELD_MANAGER, each retried on connection errors and 5xx and
- * failing with a BootstrapError that names the cluster and the context.
+ * The cluster side through the user's kubeconfig: reads, server-side applies
+ * with FIELD_MANAGER and access reviews. Every request has a deadline (an
+ * API server that accepts connections and never answers must not hang the
+ * run), is retried on connection errors, timeouts, 429 and 5xx, and fails
+ * with a BootstrapError that names the cluster and the context.
  */
 export class KubeSession {
   private readonly api: KubernetesObjectApi;
-  private readonly where: string;
+  private readonly authorization: AuthorizationV1Api;
+  readonly where: string;
+  private readonly timeoutMs: number;
+  private readonly retry: RetryPolicy;
 
-  constructor(kubeconfig: KubeConfig) {
-    this.api = KubernetesObjectApi.makeApiClient(kubeconfig);
-    const server = kubeconfig.getCurrentCluster()?.server ?? '(no server)';
-    this.where = `cluster ${server} (context "${kubeconfig.getCurrentContext()}")`;
+  constructor(kubeconfig: KubeConfig, options: { readonly timeoutMs?: number; readonly retry?: RetryPolicy } = {}) {
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_KUBE_TIMEOUT_MS;
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    const server = kubeconfig.getCurrentCluster()?.server;
+    this.where = `cluster ${server ?? '(no server)'} (context "${kubeconfig.getCurrentContext()}")`;
+    if (server === undefined) {
+      throw new BootstrapError(`the kubeconfig has no current cluster (context "${kubeconfig.getCurrentContext()}"): fix KUBECONFIG or its current-context`, ExitCode.clusterUnreachable);
+    }
+    const timeoutMs = this.timeoutMs;
+    // The same configuration KubeConfig.makeApiClient builds, plus an abort signal per request.
+    const configuration = createConfiguration({
+      baseServer: new ServerConfiguration(server, {}),
+      authMethods: { default: kubeconfig },
+      promiseMiddleware: [{
+        pre: async (context: RequestContext) => {
+          context.setSignal(AbortSignal.timeout(timeoutMs));
+          return context;
+        },
+        post: async (response: ResponseContext) => response,
+      }],
+    });
+    this.api = new KubernetesObjectApi(configuration);
+    this.authorization = new AuthorizationV1Api(configuration);
   }
+
 
   /** The object, or undefined when it does not exist. */
   async read<T extends KubernetesObject>(spec: T, action: string): Promise<T | undefined> {
@@ -54,13 +108,22 @@ export class KubeSession {
   }
 
   async apply(object: KubernetesObject, action: string): Promise<void> {
-    // force: take over fields that kubectl or the old playbook set on the same object.
+    // force: take over the fields we manage from kubectl or the old playbook (see README, "What the bootstrap owns").
     await this.call(action, () => this.api.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply));
+  }
+
+  /** Whether the kubeconfig's user may `verb` `resource` in `namespace` (kubectl auth can-i). */
+  async canI(verb: string, resource: string, namespace: string, name?: string): Promise<boolean> {
+    const review = await this.call(`asking whether it may ${verb} ${resource} in ${namespace}`, () => this.authorization.createSelfSubjectAccessReview({
+      body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb, resource, namespace, name } } },
+    }));
+    return review.status?.allowed === true;
   }
 
   private async call<T>(action: string, operation: () => Promise<T>): Promise<T> {
     try {
-      return await withRetry(operation, transient);
+      // The backstop leaves the signal (timeoutMs) room to fire first.
+      return await withRetry(() => withDeadline(operation(), this.timeoutMs + 1_000), transient, this.retry);
     } catch (error) {
       throw this.failure(error, action);
     }
@@ -69,13 +132,21 @@ export class KubeSession {
   private failure(error: unknown, action: string): BootstrapError {
     if (error instanceof BootstrapError) return error;
     if (error instanceof ApiException) {
+      const detail = statusMessage(error);
       if (error.code === 401) {
         return new BootstrapError(`${this.where} refused the kubeconfig's credentials (401) while ${action}: log in again or fix KUBECONFIG`, ExitCode.clusterUnreachable);
       }
       if (error.code === 403) {
         return new BootstrapError(`${this.where}: the kubeconfig's user may not do this (403 while ${action}): it needs get/create/patch on namespaces and secrets`, ExitCode.forbidden);
       }
-      return new BootstrapError(`${this.where} failed while ${action} (${error.code})`, error.code >= 500 ? ExitCode.clusterUnreachable : ExitCode.unexpected);
+      const reason = detail === undefined ? '' : `: ${detail}`;
+      return new BootstrapError(`${this.where} failed while ${action} (${error.code})${reason}`, error.code >= 500 || error.code === 429 ? ExitCode.clusterUnreachable : ExitCode.unexpected);
+    }
+    if (timedOut(error)) {
+      return new BootstrapError(
+        `${this.where} did not answer within ${this.timeoutMs / 1000} s while ${action}, also after retries: check KUBECONFIG, the current context and the network (--timeout sets the limit)`,
+        ExitCode.clusterUnreachable,
+      );
     }
     const message = error instanceof Error ? error.message : String(error);
     return new BootstrapError(`${this.where} is unreachable while ${action}, also after retries: ${message} (check KUBECONFIG and the current context)`, ExitCode.clusterUnreachable);

@@ -1,6 +1,7 @@
 import { NetworkError } from '@keycloak/keycloak-admin-client';
 import type ClientRepresentation from '@keycloak/keycloak-admin-client/lib/defs/clientRepresentation.js';
 import { diffClient } from './client-diff.js';
+import { checkClientOwnership } from './client-ownership.js';
 import type { KeycloakSession } from './keycloak-session.js';
 
 export interface ClientOutcome {
@@ -19,11 +20,19 @@ export async function findClient(session: KeycloakSession, clientId: string): Pr
 /**
  * Creates the client when missing; otherwise updates it only when an owned
  * field differs, with a PUT of the current representation overlaid by the
- * desired fields (so fields set by hand elsewhere survive).
+ * desired fields (so fields set by hand elsewhere survive). A built-in client,
+ * or one this command did not create and is not told to `adopt`, is refused
+ * before anything is written.
  */
-export async function reconcileClient(session: KeycloakSession, desired: ClientRepresentation, dryRun: boolean): Promise<ClientOutcome> {
+export async function reconcileClient(
+  session: KeycloakSession,
+  desired: ClientRepresentation,
+  options: { readonly realm: string; readonly dryRun: boolean; readonly adopt: boolean },
+): Promise<ClientOutcome> {
+  const { dryRun } = options;
   const clientId = desired.clientId ?? '';
   const existing = await findClient(session, clientId);
+  checkClientOwnership(clientId, options.realm, existing, options.adopt);
   if (existing === undefined) {
     if (dryRun) return { action: 'would create', changes: [] };
     await session.call(`creating client ${clientId}`, async (admin) => {
@@ -36,6 +45,8 @@ export async function reconcileClient(session: KeycloakSession, desired: ClientR
     });
     const created = await findClient(session, clientId);
     if (created === undefined) throw new Error(`client ${clientId} is missing right after it was created`);
+    // A 409 may also mean someone else created it meanwhile.
+    checkClientOwnership(clientId, options.realm, created, options.adopt);
     return { client: created, action: 'created', changes: [] };
   }
   const { changes, merged } = diffClient(existing, desired);

@@ -21,12 +21,17 @@ cluster is the current context of KUBECONFIG (or ~/.kube/config).
 
 options:
   --dry-run              print the plan; change nothing
-  --rotate-secret        generate a new client secret (restart the hub afterwards)
+  --rotate-secret        generate a new client secret (restart the hub afterwards);
+                         checks first that the Secret or FILE can be written
+  --adopt-client         take over an existing client this command did not
+                         create (e.g. the playbook's); built-in clients never
   --write-manifest FILE  write the Secret manifest to FILE (mode 0600) instead
-                         of applying it; no cluster access; never inside dist/
+                         of applying it; no cluster access; never inside the
+                         synth output (dist/ or $CDK8S_OUTDIR)
   --ca-file FILE         trust this CA (PEM) for Keycloak's certificate
   --insecure             do not verify Keycloak's certificate (loud warning)
-  --timeout SECONDS      per-request timeout towards Keycloak (default 10)
+  --timeout SECONDS      per-request timeout towards Keycloak and the cluster
+                         (default 10, at most 600)
   -h, --help             this text
 
 exit codes:
@@ -39,6 +44,7 @@ exit codes:
 const OPTIONS = {
   'dry-run': { type: 'boolean' },
   'rotate-secret': { type: 'boolean' },
+  'adopt-client': { type: 'boolean' },
   'write-manifest': { type: 'string' },
   'ca-file': { type: 'string' },
   insecure: { type: 'boolean' },
@@ -46,13 +52,19 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** Beyond this a request timer overflows or a run waits for hours: surely a typo. */
+const MAX_TIMEOUT_SECONDS = 600;
+
 function timeoutMs(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) {
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
     throw new BootstrapError(`--timeout "${value}" is not a number of seconds greater than 0`, ExitCode.usage);
   }
-  return seconds * 1000;
+  if (seconds > MAX_TIMEOUT_SECONDS) {
+    throw new BootstrapError(`--timeout "${value}" is more than ${MAX_TIMEOUT_SECONDS} seconds: give the per-request timeout, e.g. --timeout 30`, ExitCode.usage);
+  }
+  return Math.max(1, Math.round(seconds * 1000));
 }
 
 async function run(args: readonly string[], io: CliIo): Promise<number> {
@@ -77,20 +89,24 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   // Loaded after the arguments are parsed: --help and usage errors stay instant.
   const { ConfigError, loadConfig } = await import('../config/index.js');
   try {
+    const timeout = timeoutMs(values.timeout);
     const { bootstrapKeycloak } = await import('../bootstrap/bootstrap-keycloak.js');
-    const { config } = loadConfig(env, io.cwd);
+    const { synthOutputDirs } = await import('../bootstrap/manifest-file.js');
+    const { config, file } = loadConfig(env, io.cwd);
     await bootstrapKeycloak(config, {
       adminPassword: env.ADMIN_PASSWORD,
       adminClientId: env.KEYCLOAK_ADMIN_CLIENT_ID,
       adminClientSecret: env.KEYCLOAK_ADMIN_CLIENT_SECRET,
       dryRun: values['dry-run'],
       rotateSecret: values['rotate-secret'],
+      adoptClient: values['adopt-client'],
       writeManifest: values['write-manifest'],
       caFile: values['ca-file'],
       insecure: values.insecure,
-      timeoutMs: timeoutMs(values.timeout),
+      timeoutMs: timeout,
       kubeconfig: async () => (await import('../bootstrap/kube-session.js')).loadKubeConfig(env),
       cwd: io.cwd,
+      synthOutputDirs: synthOutputDirs(io.cwd, env, file),
       onSecret: (secret) => reporter.addSecret(secret),
     }, reporter);
     return ExitCode.ok;

@@ -2,6 +2,7 @@ import { z } from 'zod/v3';
 import {
   dnsLabel, dnsName, httpUrl, image, nonNegativeInt, positive, quantity, semver, username,
 } from './validators.js';
+import { baseUrl } from './base-url.js';
 
 /**
  * The shape of `jupyterhub.config.yaml`: every field optional. Defaults and the
@@ -11,7 +12,7 @@ export const configInputSchema = z.strictObject({
   domainName: dnsName.optional(),
   namespace: dnsLabel.optional(),
   hostname: dnsName.optional(),
-  hubUrl: httpUrl.optional(),
+  hubUrl: baseUrl.optional(),
   adminUsers: z.array(username).min(1, { message: 'must list at least one admin' }).optional(),
   chart: z.strictObject({
     repo: httpUrl.optional(),
@@ -21,7 +22,7 @@ export const configInputSchema = z.strictObject({
     helmChartNamespace: dnsLabel.optional(),
   }).optional(),
   keycloak: z.strictObject({
-    url: httpUrl.optional(),
+    url: baseUrl.optional(),
     realm: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, { message: "is not a realm name: use letters, digits, '_', '.' and '-'" }).optional(),
     clientId: z.string().regex(/^[A-Za-z0-9_.-]+$/, { message: "is not a client id: use letters, digits, '_', '.' and '-'" }).optional(),
     adminUsername: username.optional(),

@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { kubeUnavailableReason } from '../kube/harness.js';
 import { useKube } from '../kube/use-kube.js';
 import { tierUnavailable } from '../support/tier.js';
+import { bootstrapEnv } from './bootstrap-env.js';
 import { type CountingProxy, startCountingProxy } from './counting-proxy.js';
 import { freePort, keycloakUnavailableReason } from './harness.js';
 import { type CliResult, runBin, runInProcess } from './run-cli.js';
@@ -25,18 +26,8 @@ describe.skipIf(unavailable)('bootstrap-keycloak against a real Keycloak and kub
   const outputs: string[] = [];
   const secretsSeen = new Set<string>();
 
-  const env = (overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => ({
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    KEYCLOAK_URL: proxy.url,
-    KEYCLOAK_REALM: keycloak().realm,
-    ADMIN_USERNAME: keycloak().admin.username,
-    ADMIN_PASSWORD: keycloak().admin.password,
-    THINKUBE_DOMAIN_NAME: 'example.test',
-    JUPYTERHUB_HOSTNAME: 'jupyter.example.test',
-    KUBECONFIG: kube().kubeconfig,
-    ...overrides,
-  });
+  const env = (overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv =>
+    bootstrapEnv(keycloak(), proxy.url, kube().kubeconfig, overrides);
   const bootstrap = async (args: string[] = [], overrides: Record<string, string | undefined> = {}): Promise<CliResult> => {
     const result = await runInProcess(['bootstrap-keycloak', '--timeout', '5', ...args], env(overrides), cwd);
     outputs.push(result.stdout, result.stderr);

@@ -25,6 +25,7 @@ describe('desiredClient', () => {
     expect(postLogoutRedirectUris(config)).toEqual(['https://control.example.com', 'https://jupyter.example.com', 'https://jupyter.example.com/*']);
     expect(desiredClient(config).attributes).toEqual({
       'post.logout.redirect.uris': 'https://control.example.com##https://jupyter.example.com##https://jupyter.example.com/*',
+      'thinkube.io/managed-by': 'thinkube-jupyterhub-bootstrap',
     });
   });
 
@@ -46,6 +47,7 @@ describe('diffClient', () => {
       attributes: {
         'post.logout.redirect.uris': 'https://jupyter.example.com/*##https://control.example.com##https://jupyter.example.com',
         'client.secret.creation.time': '1',
+        'thinkube.io/managed-by': 'thinkube-jupyterhub-bootstrap',
       },
     };
     expect(diffClient(current, desired).changes).toEqual([]);
@@ -61,7 +63,7 @@ describe('diffClient', () => {
       attributes: { 'client.secret.creation.time': '1' },
     };
     const { changes, merged } = diffClient(current, desired);
-    expect(changes).toEqual(['implicitFlowEnabled', 'webOrigins', 'attributes.post.logout.redirect.uris']);
+    expect(changes).toEqual(['implicitFlowEnabled', 'webOrigins', 'attributes.post.logout.redirect.uris', 'attributes.thinkube.io/managed-by']);
     expect(merged).toMatchObject({ id: 'uuid', description: 'by hand', implicitFlowEnabled: false, webOrigins: ['https://jupyter.example.com'] });
     expect(merged.attributes).toEqual({ 'client.secret.creation.time': '1', ...desired.attributes });
   });
