@@ -31,5 +31,10 @@ export function hubValues(config: Config): Values {
     // Notebook images are several GiB: pulling them in a pre-install hook on
     // every upgrade would hold the HelmChart job; the continuous puller stays.
     prePuller: { hook: { enabled: false } },
+    // The chart's kube-scheduler (v1.30) is outside the version skew Kubernetes
+    // supports against Thinkube's 1.34+ API servers, and packing user pods only
+    // helps a cluster autoscaler: the cluster's own scheduler places notebooks.
+    // https://kubernetes.io/releases/version-skew-policy/
+    scheduling: { userScheduler: { enabled: false } },
   };
 }
