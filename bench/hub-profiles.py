@@ -22,7 +22,8 @@ Latency of a render = from the moment all renders start to its completion.
 The objects made during set-up are moved out of the garbage collector's way
 (gc.freeze) so that a full collection of the set-up heap doesn't land in a
 round at random.
-The tornado HTTP client is configured with max_clients=128 for every phase.
+The tornado HTTP client is the one the chart's config configures (curl), with
+max_clients=128 for every phase.
 """
 
 import asyncio
@@ -39,7 +40,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "test" / "python"), str(REPO / "test" / "fake-thinkube-control")]
 
 from fake_control import FakeControl  # noqa: E402
-from hub_loader import load_hub_config, synthesize  # noqa: E402
+from chart_hub import load_hub_config, synthesize  # noqa: E402
 from hub_spawner import new_spawner  # noqa: E402
 from tornado.httpclient import AsyncHTTPClient  # noqa: E402
 
@@ -170,7 +171,6 @@ def main():
     # The hub logs one WARNING per fallback by design; hundreds of them would bury the table.
     # (alembic re-configures its own loggers on every new hub database, so levels do not hold.)
     logging.disable(logging.WARNING)
-    AsyncHTTPClient.configure(None, max_clients=128)
     fake = FakeControl()
     try:
         values = synthesize({
@@ -178,6 +178,8 @@ def main():
             "THINKUBE_CONTROL_URL": fake.base_url,
         })
         hub = load_hub_config(values)
+        # The client the chart's config chose (curl), with room for a round's renders.
+        AsyncHTTPClient.configure(AsyncHTTPClient.configured_class(), max_clients=128)
         results = asyncio.run(measure(hub, fake))
     finally:
         fake.stop()

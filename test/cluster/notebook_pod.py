@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
 
-from hub_loader import load_hub_config, synthesize  # noqa: E402
+from chart_hub import load_hub_config, synthesize  # noqa: E402
 from hub_spawner import browser_submission, new_spawner, render_form, spawn_manifest  # noqa: E402
 
 

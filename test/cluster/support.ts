@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { REPO, type SynthRun, runSynth } from '../support/run-synth.js';
 
@@ -27,7 +27,9 @@ export function hubPython(): { python?: string; reason?: string } {
 
 /** The pod a real KubeSpawner builds from the values synthesized for `configPath`. */
 export function kubeSpawnerPod(python: string, configPath: string): Record<string, any> {
-  const result = spawnSync(python, [join(REPO, 'test/cluster/notebook_pod.py')], {
+  // The chart's own hub config runs in the hub pod's filesystem layout.
+  const venv = dirname(dirname(python));
+  const result = spawnSync('bash', [join(REPO, 'test/support/hub-pod.sh'), venv, python, join(REPO, 'test/cluster/notebook_pod.py')], {
     cwd: REPO, env: { ...process.env, THINKUBE_JH_CONFIG: configPath }, encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(`notebook_pod.py failed: ${result.stderr}`);

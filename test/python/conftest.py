@@ -14,7 +14,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "fake-thinkube-control"))
 
 from fake_control import FakeControl  # noqa: E402
-from hub_loader import load_hub_config, synthesize  # noqa: E402
+from chart_hub import load_hub_config, synthesize  # noqa: E402
 
 TEST_CONFIG = Path(__file__).with_name("hub-test-config.yaml")
 

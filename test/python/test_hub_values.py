@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from hub_loader import load_hub_config
+from chart_hub import load_hub_config
 
 LIB_HUB = Path(__file__).resolve().parents[2] / "lib" / "hub"
 
