@@ -1,3 +1,5 @@
+import type { NotebookFamily } from './validators.js';
+
 /** One secret that the service-discovery identity may read. */
 export interface SecretReference {
   readonly namespace: string;
@@ -47,6 +49,7 @@ export interface Config {
   readonly images: {
     readonly tag: string;
     readonly notebook: readonly string[];
+    readonly families: Readonly<Record<string, NotebookFamily>>;
     readonly serviceDiscovery: string;
     readonly fixPermissions: string;
     readonly cloneExamples: string;

@@ -41,6 +41,16 @@ export const DEFAULTS = {
   images: {
     tag: 'latest',
     notebook: ['tk-jupyter-scipy', 'tk-jupyter-ml-cpu', 'tk-jupyter-ml-gpu'],
+    // How each Thinkube image starts (lib/values/notebook-start.ts): scipy is
+    // built on jupyter/scipy-notebook, the others on tk-jupyter-ml-gpu's
+    // Ubuntu base with startup.sh as ENTRYPOINT.
+    families: {
+      'tk-jupyter-scipy': 'docker-stacks',
+      'tk-jupyter-ml-cpu': 'thinkube',
+      'tk-jupyter-ml-gpu': 'thinkube',
+      'tk-jupyter-agent-dev': 'thinkube',
+      'tk-jupyter-fine-tuning': 'thinkube',
+    },
     serviceDiscovery: 'tk-service-discovery',
     fixPermissions: 'busybox:1.37',
     cloneExamples: 'alpine/git:2.49.1',

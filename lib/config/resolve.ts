@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import { DEFAULTS } from './defaults.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { type ConfigInput, configInputSchema } from './schema.js';
+import { NOTEBOOK_FAMILIES } from './validators.js';
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let node: unknown = input;
@@ -53,6 +54,15 @@ function semanticProblems(config: Config): ConfigProblem[] {
         + 'remove the field (it then defaults to true) or the groups',
     });
   }
+  config.images.notebook.forEach((name, i) => {
+    if (config.images.families[name] === undefined) {
+      problems.push({
+        field: `images.notebook[${i}]`,
+        value: name,
+        message: `has no start family: add it to images.families as ${NOTEBOOK_FAMILIES.map((f) => `'${f}'`).join(' or ')} (see README, "Notebook images")`,
+      });
+    }
+  });
   return problems;
 }
 
@@ -99,7 +109,7 @@ export function resolveConfig(raw: unknown = {}, source?: string): Config {
       project: input.harbor?.project ?? d.harbor.project,
     },
     storage: { ...d.storage, ...input.storage },
-    images: { ...d.images, ...input.images },
+    images: { ...d.images, ...input.images, families: { ...d.images.families, ...input.images?.families } },
     resources: { ...d.resources, ...input.resources },
     spawner: { ...d.spawner, ...input.spawner },
     thinkubeControl: { ...d.thinkubeControl, ...input.thinkubeControl },

@@ -1,6 +1,6 @@
 import { z } from 'zod/v3';
 import {
-  dnsLabel, dnsName, httpUrl, image, nonNegativeInt, positive, quantity, semver, username,
+  dnsLabel, dnsName, httpUrl, image, nonNegativeInt, notebookFamily, positive, quantity, semver, username,
 } from './validators.js';
 import { baseUrl } from './base-url.js';
 
@@ -52,6 +52,7 @@ export const configInputSchema = z.strictObject({
   images: z.strictObject({
     tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { message: 'is not an image tag' }).optional(),
     notebook: z.array(dnsLabel).min(1, { message: 'must list at least one image' }).optional(),
+    families: z.record(dnsLabel, notebookFamily).optional(),
     serviceDiscovery: image.optional(),
     fixPermissions: image.optional(),
     cloneExamples: image.optional(),

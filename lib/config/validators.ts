@@ -37,3 +37,11 @@ export const nonNegativeInt = z.number({ invalid_type_error: 'must be a number' 
 
 export const username = z.string().min(1, { message: 'must not be empty' })
   .regex(/^[^\s/]+$/, { message: "is not a username: no spaces or '/'" });
+
+/** How a notebook image starts: see lib/values/notebook-start.ts. */
+export const NOTEBOOK_FAMILIES = ['docker-stacks', 'thinkube'] as const;
+export type NotebookFamily = (typeof NOTEBOOK_FAMILIES)[number];
+
+export const notebookFamily = z.enum(NOTEBOOK_FAMILIES, {
+  errorMap: () => ({ message: `is not a start family: use ${NOTEBOOK_FAMILIES.join(' or ')}` }),
+});

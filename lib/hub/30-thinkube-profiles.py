@@ -8,7 +8,8 @@
 # its pending spawn, so a TTL expiry in between cannot change what was offered.
 # Uses from 10-thinkube-cluster-data.py: thinkube_parse_images; from
 # 20-thinkube-control-client.py: thinkube_control, thinkube_log; from
-# 25-thinkube-node-fit.py: thinkube_gpu_limits.
+# 25-thinkube-node-fit.py: thinkube_gpu_limits; from
+# 27-thinkube-notebook-start.py: thinkube_start_override.
 
 import html
 
@@ -76,7 +77,7 @@ def thinkube_image_option(images):
     choices = {
         image["name"]: {
             "display_name": thinkube_escape(image["display_name"]),
-            "kubespawner_override": {"image": image["ref"]},
+            "kubespawner_override": {"image": image["ref"], **thinkube_start_override(image["name"])},
         }
         for image in images
     }

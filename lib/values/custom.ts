@@ -1,5 +1,6 @@
 import type { Config } from '../config/index.js';
 import type { Values } from './merge.js';
+import { notebookStartValues } from './notebook-start.js';
 
 /** Parameters the hub Python reads with `z2jh.get_config('custom.…')`. */
 export function customValues(config: Config): Values {
@@ -13,6 +14,7 @@ export function customValues(config: Config): Values {
         fallback: [...config.images.notebook],
       },
       resources: { ...config.resources },
+      notebookStart: notebookStartValues(config),
     },
   };
 }

@@ -13,6 +13,7 @@ export { keycloakEndpoint, keycloakLogoutUrl, oauthCallbackUrl } from './auth.js
 export { imageReference } from './images.js';
 export { type Values, deepMerge, mergeAll } from './merge.js';
 export { escapeBraces } from './singleuser.js';
+export { type NotebookStart, notebookStart, notebookStartValues } from './notebook-start.js';
 
 /** The complete Z2JH values: one builder per concern, then the config's `extraValues` on top. */
 export function buildValues(config: Config, storage: StorageConstruct, discovery: DiscoveryRbacConstruct): Values {

@@ -1,17 +1,19 @@
+import { readAsset } from '../assets.js';
 import type { Config } from '../config/index.js';
 import type { DiscoveryRbacConstruct } from '../constructs/discovery-rbac.js';
 import { MOUNT_PATHS, type StorageConstruct } from '../constructs/storage.js';
 import { imageReference, splitImage } from './images.js';
 import type { Container, EnvVar, Volume } from './kubernetes-types.js';
 import type { Values } from './merge.js';
+import { JOVYAN_UID, SERVICE_ENV_VARIABLE, defaultImageStart } from './notebook-start.js';
 
-const JOVYAN_UID = 1000;
 const USERS_GID = 100;
 const SERVICE_ENV_FILE = `${MOUNT_PATHS.serviceEnv}/service-env.sh`;
 const TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 const DISCOVERY_SCRIPT_DIR = '/opt/thinkube/discovery';
 const DISCOVERY_TOKEN_VOLUME = 'discovery-token';
 const DISCOVERY_SCRIPT_VOLUME = 'discovery-script';
+const EXAMPLES_MOUNT = '/examples';
 
 /** KubeSpawner runs str.format over init containers: double the braces that must stay literal. */
 export function escapeBraces(text: string): string {
@@ -39,19 +41,21 @@ function fixPermissions(config: Config): Container {
   });
 }
 
+/**
+ * Always present: Thinkube images refuse to start without the examples
+ * folder, so lib/notebook/clone-examples.sh leaves an empty one with a notice
+ * when the clone fails or the examples are off.
+ */
 function cloneExamples(config: Config, storage: StorageConstruct): Container {
-  const script = [
-    'set -u',
-    'target=/examples/thinkube-ai-examples',
-    'rm -rf "$target"',
-    'if git clone --depth 1 "$EXAMPLES_REPOSITORY" "$target"; then echo "cloned $EXAMPLES_REPOSITORY";',
-    'else echo "examples repository unavailable: continuing without examples" >&2; fi',
-    `chown -R ${JOVYAN_UID}:${USERS_GID} /examples`,
-  ].join('\n');
-  return shell(config.images.cloneExamples, 'clone-examples', script, {
-    env: [{ name: 'EXAMPLES_REPOSITORY', value: escapeBraces(config.examples.repository) }],
+  const repository = config.examples.enabled ? config.examples.repository : '';
+  return shell(config.images.cloneExamples, 'clone-examples', readAsset('notebook/clone-examples.sh'), {
+    env: [
+      { name: 'EXAMPLES_REPOSITORY', value: escapeBraces(repository) },
+      { name: 'EXAMPLES_DIR', value: EXAMPLES_MOUNT },
+      { name: 'NOTEBOOK_OWNER', value: `${JOVYAN_UID}:${USERS_GID}` },
+    ],
     securityContext: { runAsUser: 0, runAsGroup: 0, allowPrivilegeEscalation: false },
-    volumeMounts: [{ name: storage.examplesVolumeName, mountPath: '/examples' }],
+    volumeMounts: [{ name: storage.examplesVolumeName, mountPath: EXAMPLES_MOUNT }],
   });
 }
 
@@ -61,7 +65,7 @@ function serviceDiscovery(config: Config, storage: StorageConstruct, discovery: 
     image: imageReference(config, config.images.serviceDiscovery),
     command: ['bash', `${DISCOVERY_SCRIPT_DIR}/${discovery.scriptFileName}`],
     env: [
-      { name: 'THINKUBE_SERVICE_ENV_FILE', value: SERVICE_ENV_FILE },
+      { name: SERVICE_ENV_VARIABLE, value: SERVICE_ENV_FILE },
       { name: 'THINKUBE_DISCOVERY_SELECTOR', value: 'thinkube.io/managed=true' },
     ],
     securityContext: { runAsUser: JOVYAN_UID, runAsGroup: USERS_GID, allowPrivilegeEscalation: false },
@@ -99,6 +103,7 @@ function environment(config: Config): Record<string, string | Omit<EnvVar, 'name
     JUPYTER_ENABLE_LAB: 'yes',
     GRANT_SUDO: 'yes',
     JUPYTER_LAB_ENABLE_COLLABORATION: 'true',
+    [SERVICE_ENV_VARIABLE]: SERVICE_ENV_FILE,
     ANTHROPIC_API_KEY: {
       valueFrom: {
         secretKeyRef: { name: config.anthropicApiKey.secretName, key: config.anthropicApiKey.secretKey, optional: true },
@@ -112,7 +117,11 @@ const BASHRC_LINES = [
   '[ -f /home/jovyan/.secrets.env ] && . /home/jovyan/.secrets.env',
 ];
 
-/** Adds the service env and thinkube-control API keys to terminals, once; the hook runs as root (GRANT_SUDO). */
+/**
+ * Adds the service env and thinkube-control API keys to terminals, once. The
+ * hook runs as the container's user: root for docker-stacks images (hence the
+ * chown), jovyan for Thinkube ones.
+ */
 function postStartScript(): string {
   return [
     'bashrc=/home/jovyan/.bashrc',
@@ -122,25 +131,14 @@ function postStartScript(): string {
   ].join('\n');
 }
 
-/**
- * The command KubeSpawner appends its arguments to: through the image's
- * start.sh (which honours GRANT_SUDO as root, then drops to jovyan), source the
- * discovered service environment, then exec jupyterhub-singleuser.
- */
-const SINGLEUSER_CMD = [
-  'start.sh',
-  'bash',
-  '-c',
-  `if [ -f ${SERVICE_ENV_FILE} ]; then . ${SERVICE_ENV_FILE}; fi; exec jupyterhub-singleuser "$@"`,
-  'jupyterhub-singleuser',
-];
-
 /** The notebook pod, in Z2JH `singleuser` keys (plus the KubeSpawner traits the chart has no key for). */
 export function singleuserValues(config: Config, storage: StorageConstruct, discovery: DiscoveryRbacConstruct): Values {
   const r = config.resources;
+  // The chart's default image; the spawn form sets these per chosen image.
+  const start = defaultImageStart(config);
   const initContainers = [
     fixPermissions(config),
-    ...(config.examples.enabled ? [cloneExamples(config, storage)] : []),
+    cloneExamples(config, storage),
     serviceDiscovery(config, storage, discovery),
   ];
   return {
@@ -155,13 +153,12 @@ export function singleuserValues(config: Config, storage: StorageConstruct, disc
       initContainers,
       extraEnv: environment(config),
       lifecycleHooks: { postStart: { exec: { command: ['sh', '-c', postStartScript()] } } },
-      cmd: SINGLEUSER_CMD,
+      cmd: [...start.cmd],
       defaultUrl: config.spawner.defaultUrl,
       startTimeout: config.spawner.startTimeoutSeconds,
-      // GRANT_SUDO needs start.sh to run as root; it then switches to jovyan.
-      uid: 0,
+      uid: start.uid,
       fsGid: USERS_GID,
-      allowPrivilegeEscalation: true,
+      allowPrivilegeEscalation: start.allowPrivilegeEscalation,
       cpu: { limit: r.cpuLimit, guarantee: r.cpuGuarantee },
       memory: { limit: `${r.memoryLimitGi}G`, guarantee: `${r.memoryGuaranteeGi}G` },
       extraResource: r.gpuLimit > 0 ? { limits: { 'nvidia.com/gpu': String(r.gpuLimit) } } : {},

@@ -56,6 +56,11 @@ describe('resolveConfig defaults', () => {
     expect(resolveConfig({ keycloak: { groupsClaim: { enabled: true } } }).keycloak.groupsClaim.enabled).toBe(true);
   });
 
+  it('adds image families to the Thinkube defaults', () => {
+    const config = resolveConfig({ images: { notebook: ['my-lab'], families: { 'my-lab': 'thinkube', 'tk-jupyter-scipy': 'thinkube' } } });
+    expect(config.images.families).toMatchObject({ 'my-lab': 'thinkube', 'tk-jupyter-scipy': 'thinkube', 'tk-jupyter-ml-gpu': 'thinkube' });
+  });
+
   it('strips trailing slashes from URLs', () => {
     const config = resolveConfig({ hubUrl: 'http://127.0.0.1:8000/', keycloak: { url: 'http://127.0.0.1:8080/' } });
     expect(config.hubUrl).toBe('http://127.0.0.1:8000');
@@ -91,6 +96,9 @@ describe('resolveConfig errors', () => {
     [{ keycloak: { allowedGroups: ['lab'], groupsClaim: { enabled: false } } },
       'keycloak.groupsClaim.enabled: false must be true while keycloak.allowedGroups or keycloak.adminGroups is set'],
     [{ keycloak: { adminGroups: ['lab'], groupsClaim: { enabled: false } } }, 'keycloak.groupsClaim.enabled: false must be true'],
+    [{ images: { notebook: ['tk-jupyter-ml-gpu', 'my-lab'] } },
+      'images.notebook[1]: "my-lab" has no start family: add it to images.families as \'docker-stacks\' or \'thinkube\''],
+    [{ images: { families: { 'my-lab': 'ubuntu' } } }, 'images.families.my-lab: "ubuntu" is not a start family: use docker-stacks or thinkube'],
   ])('%j → %s', (input, expected) => {
     expect(problemsOf(input).join('\n')).toContain(`- ${expected}`);
   });

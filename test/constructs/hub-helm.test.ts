@@ -3,7 +3,8 @@ import { ApiObject } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import {
-  type Config, DiscoveryRbacConstruct, HubHelmConstruct, StorageConstruct, escapeBraces, resolveConfig,
+  type Config, DiscoveryRbacConstruct, HubHelmConstruct, StorageConstruct, escapeBraces, notebookStart, notebookStartValues,
+  resolveConfig,
 } from '../../lib/index.js';
 import { customConfig, exampleConfig } from '../support/configs.js';
 import { find, synthChart, valuesOf } from '../support/synth.js';
@@ -176,7 +177,15 @@ describe('HubHelmConstruct: the notebook pod', () => {
     expect(discovery.command).toEqual(['bash', '/opt/thinkube/discovery/service-discovery-init.sh']);
     expect(discovery.env).toContainEqual({ name: 'THINKUBE_SERVICE_ENV_FILE', value: '/home/jovyan/.config/thinkube/service-env.sh' });
     expect(discovery.resources.limits.memory).toBe('256Mi');
-    expect(synthHub(customConfig).values.singleuser.initContainers.map((c: any) => c.name)).toEqual(['fix-permissions', 'service-discovery']);
+    // With the examples off the init container still leaves the folder Thinkube images need.
+    const custom = synthHub(customConfig).values.singleuser.initContainers;
+    expect(custom.map((c: any) => c.name)).toEqual(['fix-permissions', 'clone-examples', 'service-discovery']);
+    expect(custom[1].env).toContainEqual({ name: 'EXAMPLES_REPOSITORY', value: '' });
+    expect(values.singleuser.initContainers[1].env).toEqual([
+      { name: 'EXAMPLES_REPOSITORY', value: 'https://github.com/thinkube/thinkube-ai-examples.git' },
+      { name: 'EXAMPLES_DIR', value: '/examples' },
+      { name: 'NOTEBOOK_OWNER', value: '1000:100' },
+    ]);
   });
 
   it('sets the spec environment, with the Anthropic key optional', () => {
@@ -186,17 +195,25 @@ describe('HubHelmConstruct: the notebook pod', () => {
       JUPYTER_ENABLE_LAB: 'yes',
       GRANT_SUDO: 'yes',
       JUPYTER_LAB_ENABLE_COLLABORATION: 'true',
+      THINKUBE_SERVICE_ENV_FILE: '/home/jovyan/.config/thinkube/service-env.sh',
       ANTHROPIC_API_KEY: { valueFrom: { secretKeyRef: { name: 'anthropic-api-key', key: 'api-key', optional: true } } },
     });
   });
 
-  it('makes GRANT_SUDO work: start.sh as root with privilege escalation allowed', () => {
+  it('starts the default image as its family: docker-stacks start.sh as root for GRANT_SUDO', () => {
     const { values } = synthHub(exampleConfig);
     expect(values.singleuser).toMatchObject({ uid: 0, fsGid: 100, allowPrivilegeEscalation: true });
-    expect(values.singleuser.cmd[0]).toBe('start.sh');
-    expect(values.singleuser.cmd.slice(1, 3)).toEqual(['bash', '-c']);
-    expect(values.singleuser.cmd[3]).toContain('. /home/jovyan/.config/thinkube/service-env.sh');
+    expect(values.singleuser.cmd).toEqual(notebookStart('docker-stacks').cmd);
+    expect(values.singleuser.cmd.slice(0, 3)).toEqual(['start.sh', 'bash', '-c']);
+    expect(values.singleuser.cmd[3]).toContain('. "$THINKUBE_SERVICE_ENV_FILE"');
     expect(values.singleuser.cmd[3]).toContain('exec jupyterhub-singleuser "$@"');
+  });
+
+  it('starts a Thinkube default image as uid 1000 through its own entrypoint', () => {
+    const { values } = synthHub(customConfig);
+    expect(values.singleuser).toMatchObject({ uid: 1000, fsGid: 100, allowPrivilegeEscalation: false });
+    expect(values.singleuser.cmd.slice(0, 2)).toEqual(['bash', '-c']);
+    expect(values.singleuser.cmd[2]).toBe(notebookStart('docker-stacks').cmd[3]);
   });
 
   it('adds the service env and secrets to .bashrc on postStart', () => {
@@ -226,7 +243,10 @@ describe('HubHelmConstruct: hub-side files', () => {
       thinkubeControl: { url: 'http://backend.thinkube-control.svc.cluster.local:8000/api/v1', timeoutSeconds: 2, cacheTtlSeconds: 60 },
       images: { registry: 'registry.acme.io', project: 'ml', tag: '2026.11', fallback: ['tk-jupyter-ml-cpu'] },
       resources: { cpuLimit: 2, cpuGuarantee: 0.5, memoryLimitGi: 4, memoryGuaranteeGi: 1, minMemoryGi: 1, gpuLimit: 0 },
+      notebookStart: notebookStartValues(customConfig),
     });
+    expect(values.custom.notebookStart.families['tk-jupyter-ml-cpu']).toBe('thinkube');
+    expect(Object.keys(values.custom.notebookStart.starts)).toEqual(['docker-stacks', 'thinkube']);
   });
 
   it('brands the hub with our logo, template, teal CSS and announcement', () => {

@@ -122,13 +122,14 @@ def test_environment(chosen):
 
 
 def test_command_and_security(chosen):
+    # Per image family: test_notebook_start.py.
     spawner, pod = chosen
     container = notebook(pod)
     command = " ".join(container["args"])
-    assert ". /home/jovyan/.config/thinkube/service-env.sh" in command
+    assert '. "$THINKUBE_SERVICE_ENV_FILE"' in command
     assert "exec jupyterhub-singleuser" in command
-    assert container["securityContext"]["runAsUser"] == 0
-    assert container["securityContext"]["allowPrivilegeEscalation"] is True
+    assert container["securityContext"]["runAsUser"] == 1000
+    assert container["securityContext"]["allowPrivilegeEscalation"] is False
     assert spawner.start_timeout == 120
     assert spawner.http_timeout == 60
     assert spawner.delete_grace_period == 1
