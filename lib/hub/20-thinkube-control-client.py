@@ -5,20 +5,28 @@
 # time, in series, with 10 s timeouts, and a failure exited the hub. Here each
 # endpoint's answer is cached for a TTL, concurrent renders share one upstream
 # request per endpoint, the three endpoints are read in parallel, every request
-# has a short timeout, and no failure ever escapes: callers get the last good
-# answer or None, plus a note saying how old it is.
-# Uses from 10-thinkube-cluster-data.py: thinkube_parse_images,
-# thinkube_parse_nodes, thinkube_parse_defaults.
+# has a short timeout and limits (15-thinkube-http.py), and no failure ever
+# escapes: callers get the last good answer or None, plus a note saying how old
+# it is. What thinkube-control says reaches the log only with control
+# characters escaped, so an answer cannot forge log lines.
+# Uses from 10-thinkube-cluster-data.py: thinkube_loads, thinkube_unprintable,
+# thinkube_parse_images, thinkube_parse_nodes, thinkube_parse_defaults; from
+# 15-thinkube-http.py: ThinkubeHttp.
 
 import asyncio
 import json
 import logging
 import time
 
-from tornado.httpclient import AsyncHTTPClient
 from z2jh import get_config
 
 thinkube_log = logging.getLogger("JupyterHub").getChild("thinkube")
+
+
+def thinkube_printable(text, limit=200):
+    """Text for one log line: control and format characters escaped (\\n, \\x1b,
+    \\u202e), so that text from thinkube-control cannot start a forged line."""
+    return "".join(ascii(ch)[1:-1] if thinkube_unprintable(ch) else ch for ch in str(text)[:limit])
 
 
 def thinkube_number(value, default, minimum):
@@ -52,7 +60,9 @@ class ThinkubeEndpoint:
         return not fresh and not backing_off
 
     async def refresh(self):
-        """Wait for the one shared request for this endpoint, starting it if needed."""
+        """Wait for the one shared request for this endpoint, starting it if needed.
+        The shared request ends by its own deadline (ThinkubeHttp.get), so a
+        request that never completes cannot hold back later refreshes."""
         if self.inflight is None or self.inflight.done():
             self.inflight = asyncio.ensure_future(self._refresh())
         try:
@@ -64,16 +74,10 @@ class ThinkubeEndpoint:
     async def _refresh(self):
         started = self.control.clock()
         try:
-            response = await AsyncHTTPClient().fetch(
-                self.control.base_url + self.path,
-                connect_timeout=self.control.timeout,
-                request_timeout=self.control.timeout,
-                raise_error=False,
-                headers={"Accept": "application/json"},
-            )
+            response, body = await self.control.http.get(self.control.base_url + self.path, self.control.timeout)
             if response.code != 200:
-                raise ValueError(f"HTTP {response.code}{thinkube_error_detail(response)}")
-            value = self.parse(json.loads(response.body))
+                raise ValueError(f"HTTP {response.code}{thinkube_error_detail(response, body)}")
+            value = self.parse(thinkube_loads(body))
         except Exception as error:  # noqa: BLE001 - nothing may escape into the hub
             self.failed_at = self.control.clock()
             kept = "no earlier answer, using the fallback from config"
@@ -81,7 +85,7 @@ class ThinkubeEndpoint:
                 kept = f"keeping the answer from {self.failed_at - self.fetched_at:.0f} s ago"
             thinkube_log.warning(
                 "thinkube-control %s unavailable (%s: %s): %s",
-                self.path, type(error).__name__, str(error)[:200], kept,
+                self.path, type(error).__name__, thinkube_printable(error), kept,
             )
             return
         self.value = value
@@ -93,13 +97,16 @@ class ThinkubeEndpoint:
         )
 
 
-def thinkube_error_detail(response):
-    """The FastAPI {"detail": ...} of an error answer, if there is one."""
+def thinkube_error_detail(response, body):
+    """What an error answer says: where a redirect points (never followed), or
+    the FastAPI {"detail": ...}, if there is one."""
+    if 300 <= response.code < 400:
+        return f", a redirect to {response.headers.get('Location', '?')[:120]} (not followed)"
     try:
-        detail = json.loads(response.body).get("detail")
+        detail = json.loads(body).get("detail")
     except Exception:  # noqa: BLE001 - any body shape is possible
         return ""
-    return f": {str(detail)[:120]}" if isinstance(detail, str) else ""
+    return f": {detail[:120]}" if isinstance(detail, str) else ""
 
 
 class ThinkubeControl:
@@ -113,6 +120,7 @@ class ThinkubeControl:
         # thinkube-control is down, and recovery is still noticed quickly.
         self.retry_after = min(10, ttl)
         self.clock = clock
+        self.http = ThinkubeHttp()
         self.images = ThinkubeEndpoint(self, "/images/jupyter", thinkube_parse_images,
                                        lambda v: f"{len(v)} images")
         self.nodes = ThinkubeEndpoint(self, "/cluster/resources", thinkube_parse_nodes,

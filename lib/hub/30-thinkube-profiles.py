@@ -6,6 +6,9 @@
 # offered. profile_list runs twice per spawn (form, then start): the profiles
 # built for a spawner's form are pinned to it and used once by the start of
 # its pending spawn, so a TTL expiry in between cannot change what was offered.
+# A pin lasts one cache TTL: an older form (or a REST API spawn long after a
+# form was shown) is checked against current data, so an image withdrawn or a
+# node removed since cannot be spawned from it.
 # Uses from 10-thinkube-cluster-data.py: thinkube_parse_images; from
 # 20-thinkube-control-client.py: thinkube_control, thinkube_log; from
 # 25-thinkube-node-fit.py: thinkube_gpu_limits; from
@@ -99,6 +102,11 @@ def thinkube_node_label(node):
     return thinkube_escape(label)
 
 
+def thinkube_default_node(nodes, name):
+    """The node the form selects: thinkube-control's default when offered, else the first."""
+    return next((node for node in nodes if node["name"] == name), nodes[0] if nodes else None)
+
+
 def thinkube_node_option(nodes, default_node):
     if not nodes:
         choices = {"any": {
@@ -113,8 +121,7 @@ def thinkube_node_option(nodes, default_node):
         }
         for node in nodes
     }
-    known = default_node in choices
-    return thinkube_option("Node", choices, default_node if known else nodes[0]["name"])
+    return thinkube_option("Node", choices, default_node["name"])
 
 
 def thinkube_cpu_option(maximum, default, settings):
@@ -184,18 +191,23 @@ def thinkube_build_profiles(answers):
         value = defaults.get(key)
         return fallback if value is None else value
 
+    default_node = thinkube_default_node(nodes, defaults.get("node"))
     if nodes:
         cpu_max = max(1, max(int(n["cpu_available"]) for n in nodes))
         memory_max = max(settings["min_memory_gi"], max(int(n["memory_available_gi"]) for n in nodes))
         gpu_max = max(n["gpu_available"] for n in nodes)
+        # The untouched form must fit the node it selects.
+        cpu_fit = max(1, int(default_node["cpu_available"]))
+        memory_fit = max(settings["min_memory_gi"], int(default_node["memory_available_gi"]))
+        gpu_fit = default_node["gpu_available"]
     else:
-        cpu_max = settings["cpu_limit"]
-        memory_max = settings["memory_limit_gi"]
-        gpu_max = settings["gpu_limit"]
-    cpu = thinkube_clamp(default("cpu", settings["cpu_limit"]), 1, cpu_max)
+        cpu_max = cpu_fit = settings["cpu_limit"]
+        memory_max = memory_fit = settings["memory_limit_gi"]
+        gpu_max = gpu_fit = settings["gpu_limit"]
+    cpu = thinkube_clamp(default("cpu", settings["cpu_limit"]), 1, cpu_fit)
     memory = thinkube_clamp(default("memory_gi", settings["memory_limit_gi"]),
-                            settings["min_memory_gi"], memory_max)
-    gpu = thinkube_clamp(default("gpu", settings["gpu_limit"]), 0, gpu_max)
+                            settings["min_memory_gi"], memory_fit)
+    gpu = thinkube_clamp(default("gpu", settings["gpu_limit"]), 0, gpu_fit)
 
     description = "Choose an image, a node and the resources for your server."
     notice = thinkube_notice(answers)
@@ -208,7 +220,7 @@ def thinkube_build_profiles(answers):
         "default": True,
         "profile_options": {
             "image": thinkube_image_option(images),
-            "node": thinkube_node_option(nodes, defaults.get("node")),
+            "node": thinkube_node_option(nodes, default_node),
             "cpu": thinkube_cpu_option(cpu_max, cpu, settings),
             "memory": thinkube_memory_option(memory_max, memory, settings),
             "gpu": thinkube_gpu_option(gpu_max, gpu, nodes),
@@ -222,14 +234,19 @@ async def thinkube_profile_list(spawner):
     spawner._thinkube_profiles = None
     if pinned is not None and spawner.pending == "spawn":
         # Used once: a later spawn without a form (REST API) gets fresh data.
-        return pinned
+        profiles, shown_at = pinned
+        age = thinkube_control.clock() - shown_at
+        if age < thinkube_control.ttl:
+            return profiles
+        thinkube_log.info("spawn form of %s shown %.0f s ago: its choices are checked against current data",
+                          spawner.user.name, age)
     try:
         answers = await thinkube_control.read()
     except Exception:  # noqa: BLE001 - a form must render whatever happens
         thinkube_log.exception("thinkube-control read failed; using the fallback profile")
         answers = {name: (None, None) for name in ("images", "nodes", "defaults")}
     profiles = thinkube_profiles_for(answers)
-    spawner._thinkube_profiles = profiles
+    spawner._thinkube_profiles = (profiles, thinkube_control.clock())
     return profiles
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dataset import default_dataset  # noqa: E402
+from hostile import WRITERS  # noqa: E402
 from scenarios import ENDPOINTS, SCENARIOS, SLOW_DEFAULT_LATENCY_MS, respond  # noqa: E402
 
 API_PREFIX = "/api/v1"
@@ -42,8 +43,9 @@ class FakeState:
         self.configure(scenario, latency_ms, ENDPOINTS)
 
     def configure(self, scenario, latency_ms, endpoints):
-        if scenario not in SCENARIOS:
-            raise ValueError(f"unknown scenario {scenario!r}: use one of {', '.join(SCENARIOS)}")
+        if scenario not in SCENARIOS and scenario not in WRITERS:
+            known = ", ".join((*SCENARIOS, *WRITERS))
+            raise ValueError(f"unknown scenario {scenario!r}: use one of {known}")
         unknown = [path for path in endpoints if path not in ENDPOINTS]
         if unknown:
             raise ValueError(f"unknown endpoints {unknown}: use some of {list(ENDPOINTS)}")
@@ -94,8 +96,11 @@ class Handler(BaseHTTPRequestHandler):
         with self.state.lock:
             self.state.requests[endpoint] += 1
             behaviour = dict(self.state.endpoints[endpoint])
-            answer = respond(behaviour["scenario"], endpoint, self.state.dataset)
+            writer = WRITERS.get(behaviour["scenario"])
+            answer = None if writer else respond(behaviour["scenario"], endpoint, self.state.dataset)
         time.sleep(behaviour["latencyMs"] / 1000)
+        if writer:
+            return writer(self, endpoint)
         if answer is None:
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
@@ -150,7 +155,7 @@ class FakeThinkubeControl(ThreadingHTTPServer):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
-    parser.add_argument("--scenario", default="ok", choices=SCENARIOS)
+    parser.add_argument("--scenario", default="ok", choices=(*SCENARIOS, *WRITERS))
     parser.add_argument("--latency-ms", type=int, default=None)
     parser.add_argument("--port-file", help="write the chosen port here once listening")
     parser.add_argument("--verbose", action="store_true", help="log every request")

@@ -111,12 +111,17 @@ def test_a_choice_never_offered_is_rejected_by_kubespawner(hub, run):
 
 
 def test_start_sees_the_profiles_the_form_showed(hub, fake_control, clock, run):
+    ttl = hub.values["custom"]["thinkubeControl"]["cacheTtlSeconds"]
+
     async def scenario():
+        await form_for(hub)
+        clock.advance(ttl - 1)
         spawner, form = await form_for(hub)
-        offered = spawner._thinkube_profiles
-        # Between form and start the node is replaced and the cache expires.
+        offered, _ = spawner._thinkube_profiles
+        # Between form and start the node is replaced and the cache expires;
+        # the form is 2 s old.
         fake_control.data({"/cluster/resources": [dict(RESOURCES[0], name="new-node")]})
-        clock.advance(3600)
+        clock.advance(2)
         seen_at_start = []
         profile_list = spawner.profile_list
 

@@ -7,6 +7,7 @@ import time
 
 import pytest
 from dataset import RESOURCES
+from hub_log import hub_log  # noqa: F401 - a fixture
 from hub_spawner import browser_submission, new_spawner, read_form, render_form, spawn_manifest
 
 NOTICE = "Live cluster data is unavailable"
@@ -94,16 +95,6 @@ def test_default_node_that_no_longer_exists(hub, fake_control, run):
     form, pod, _ = run(form_and_pod(hub))
     assert NOTICE not in form
     assert pod["spec"]["nodeSelector"] == {"kubernetes.io/hostname": "cpu-node-1"}
-
-
-@pytest.fixture
-def hub_log(caplog):
-    """Records of the hub code's logger (JupyterHub's logger does not propagate)."""
-    logger = logging.getLogger("JupyterHub.thinkube")
-    logger.addHandler(caplog.handler)
-    caplog.set_level(logging.INFO, logger=logger.name)
-    yield caplog
-    logger.removeHandler(caplog.handler)
 
 
 def test_logging_info_per_refresh_warning_on_fallback(hub, fake_control, clock, run, hub_log):
