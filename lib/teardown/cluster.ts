@@ -60,6 +60,14 @@ export class TeardownCluster {
     });
   }
 
+  /** The names of the pods in `namespace` that match `labelSelector`. */
+  async podsIn(namespace: string, labelSelector: string): Promise<string[]> {
+    return this.call(`listing the pods in namespace ${namespace}`, async () => {
+      const list = await this.core.listNamespacedPod({ namespace, labelSelector });
+      return list.items.map((pod) => pod.metadata?.name ?? '').sort();
+    });
+  }
+
   /** Polls until the object is gone; false when it is still there after `timeoutMs`. */
   async waitGone(target: Target, timeoutMs: number, pollMs = 1000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;

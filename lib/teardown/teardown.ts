@@ -6,6 +6,9 @@ import { legacyIngress } from './legacy.js';
 import { HELM_CHART_KIND, type TeardownPlan } from './plan.js';
 import { type Target, describeTarget } from './target.js';
 
+/** The label KubeSpawner (as the Z2JH chart configures it) puts on every notebook pod. */
+const NOTEBOOK_POD_SELECTOR = 'component=singleuser-server';
+
 export interface TeardownOptions {
   /** Only report what would go. */
   readonly dryRun?: boolean;
@@ -61,6 +64,13 @@ async function removeData(cluster: TeardownCluster, plan: TeardownPlan, options:
     const claims = await cluster.claimsIn(namespace.name);
     if (!options.deleteData && claims.length > 0) {
       reporter.step(name, `kept: holds ${claims.length} claim${claims.length === 1 ? '' : 's'} (${claims.join(', ')})`);
+      // The hub started them, not apply: left running, nothing culls or routes to them any more.
+      const notebooks = await cluster.podsIn(namespace.name, NOTEBOOK_POD_SELECTOR);
+      if (notebooks.length > 0) {
+        const one = notebooks.length === 1;
+        reporter.warn(`${notebooks.length} notebook pod${one ? ' still runs' : 's still run'} in namespace ${namespace.name} (${notebooks.join(', ')}): `
+          + `once their users have saved their work, kubectl -n ${namespace.name} delete pods -l ${NOTEBOOK_POD_SELECTOR}`);
+      }
       continue;
     }
     if (options.dryRun) {

@@ -43,6 +43,13 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('teardown on a
     await k.kubectlOk(['apply', '-f', outdir]);
     await k.kubectlOk(['annotate', 'pvc', '-n', 'jupyterhub', ...CLAIMS, 'test.thinkube.io/marker=user-work']);
     await k.kubectlOk(['create', 'configmap', '-n', 'jupyterhub', 'user-marker', '--from-literal=work=precious']);
+    // A notebook the hub started (KubeSpawner's label): not apply's, so teardown only names it.
+    await k.kubectlOk(['apply', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'v1', kind: 'Pod', metadata: { name: 'jupyter-ana', namespace: 'jupyterhub', labels: { component: 'singleuser-server' } },
+        spec: { automountServiceAccountToken: false, containers: [{ name: 'notebook', image: 'quay.io/jupyter/base-notebook' }] },
+      }),
+    });
     const uids = await claimUids();
     const namespaceUid = await k.kubectlOk(['get', 'ns', 'jupyterhub', '-o', 'jsonpath={.metadata.uid}']);
 
@@ -63,11 +70,13 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('teardown on a
     expect(lines[0]).toBe('Ingress jupyterhub/jupyterhub: deleted');
     expect(lines[1]).toBe('HelmChart kube-system/jupyterhub: deleted (the helm-controller uninstalled the release)');
     expect(lines.slice(-2)).toEqual(['Namespace jupyterhub: kept: holds 3 claims (jupyterhub-datasets-pvc, jupyterhub-models-pvc, jupyterhub-notebooks-pvc)', 'teardown: done']);
+    expect(result.stderr).toContain('WARNING: 1 notebook pod still runs in namespace jupyterhub (jupyter-ana): once their users have saved their work, kubectl -n jupyterhub delete pods -l component=singleuser-server');
     for (const object of ours) expect(await exists(...object), object.join(' ')).toBe(false);
     expect(await claimUids()).toEqual(uids);
     expect(await k.kubectlOk(['get', 'pvc', '-n', 'jupyterhub', 'jupyterhub-models-pvc', '-o', 'jsonpath={.metadata.annotations.test\\.thinkube\\.io/marker}'])).toBe('user-work');
     expect(await k.kubectlOk(['get', 'configmap', '-n', 'jupyterhub', 'user-marker', '-o', 'jsonpath={.data.work}'])).toBe('precious');
 
+    await k.kubectlOk(['delete', 'pod', '-n', 'jupyterhub', 'jupyter-ana', '--wait=true']);
     const again = await teardown();
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('HelmChart kube-system/jupyterhub: absent');
