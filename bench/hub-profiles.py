@@ -19,6 +19,14 @@ Measured in one run, 100 concurrent form renders per round:
 - ours with thinkube-control down (connection closed) and hanging (answers
   after 10 s, past the timeout).
 Latency of a render = from the moment all renders start to its completion.
+
+Then the hub under attack (issue 14): for each hostile answer of the fake
+thinkube-control (test/fake-thinkube-control/hostile.py) and each of tornado's
+clients (curl, as the chart configures it, and the simple client), rounds of
+100 concurrent renders with an empty cache, at the default timeout. Reported:
+the hub process's peak resident memory above its level before the attack
+(VmHWM, so libcurl's and zlib's buffers count), the longest event-loop stall,
+and the slowest render. Target: growth < 50 MiB.
 The objects made during set-up are moved out of the garbage collector's way
 (gc.freeze) so that a full collection of the set-up heap doesn't land in a
 round at random.
@@ -39,9 +47,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "test" / "python"), str(REPO / "test" / "fake-thinkube-control")]
 
-from fake_control import FakeControl  # noqa: E402
 from chart_hub import load_hub_config, synthesize  # noqa: E402
+from event_loop_stall import stalls_during  # noqa: E402
+from fake_control import FakeControl  # noqa: E402
+from http_clients import CLIENTS, configured_client, pycurl_problem  # noqa: E402
 from hub_spawner import new_spawner  # noqa: E402
+from peak_memory import PeakGrowth  # noqa: E402
 from tornado.httpclient import AsyncHTTPClient  # noqa: E402
 
 RENDERS = 100
@@ -49,6 +60,10 @@ ROUNDS = 5
 LATENCY_MS = 200
 TARGET_COLD_MS = 300
 TARGET_WARM_MS = 20
+ATTACKS = ("endless", "endlessChunked", "endlessHeaders", "gzipBomb", "huge", "drip",
+           "redirectDead", "hugeNumbers", "error500Control")
+ATTACK_ROUNDS = 3
+TARGET_ATTACK_GROWTH_MIB = 50
 
 
 def p99(samples):
@@ -135,6 +150,52 @@ async def measure(hub, fake):
     return results
 
 
+async def attack_rounds(hub, spawners):
+    """The slowest render (ms) of ATTACK_ROUNDS rounds, each with an empty cache."""
+    slowest = 0.0
+    for _ in range(ATTACK_ROUNDS):
+        fresh_cache(hub)
+        slowest = max(slowest, max(await concurrent_renders(spawners)))
+    return slowest
+
+
+async def measure_attacks(hub, fake):
+    """{(client, attack): (growth MiB, longest stall ms, slowest render ms)}."""
+    clients = [name for name in CLIENTS if name != "curl" or not pycurl_problem()]
+    spawners = [new_spawner(hub, name=f"attacked{i}") for i in range(RENDERS)]
+    gc.collect()
+    gc.freeze()
+    results = {}
+    for client in clients:
+        with configured_client(CLIENTS[client]):
+            AsyncHTTPClient.configure(AsyncHTTPClient.configured_class(), max_clients=128)
+            for attack in ATTACKS:
+                fake.scenario(attack)
+                if attack in ("gzipBomb", "huge"):
+                    fake.read_all()
+                gc.collect()
+                with PeakGrowth() as growth:
+                    slowest, stall = await stalls_during(attack_rounds(hub, spawners))
+                results[(client, attack)] = (growth.mib, stall * 1000, slowest)
+    fake.scenario("ok")
+    return results
+
+
+def report_attacks(results):
+    clients = sorted({client for client, _ in results})
+    print(f"\nhub under attack: {RENDERS} concurrent renders x {ATTACK_ROUNDS} rounds, empty cache "
+          f"each round; clients: {', '.join(clients)}"
+          + ("" if "curl" in clients else f" (curl NOT measured: pycurl missing: {pycurl_problem()})"))
+    print(f"{'client':<8} {'attack':<16} {'peak growth MiB':>16} {'max stall ms':>13} {'slowest render ms':>18}")
+    for (client, attack), (growth, stall, slowest) in results.items():
+        print(f"{client:<8} {attack:<16} {growth:>16.1f} {stall:>13.0f} {slowest:>18.0f}")
+    worst = max(growth for growth, _, _ in results.values())
+    ok = worst < TARGET_ATTACK_GROWTH_MIB
+    print(f"{'PASS' if ok else 'FAIL'}  hub memory growth under attack < {TARGET_ATTACK_GROWTH_MIB} MiB "
+          f"(worst {worst:.1f} MiB)")
+    return ok
+
+
 def median(rows, index):
     return statistics.median(row[index] for row in rows)
 
@@ -181,9 +242,11 @@ def main():
         # The client the chart's config chose (curl), with room for a round's renders.
         AsyncHTTPClient.configure(AsyncHTTPClient.configured_class(), max_clients=128)
         results = asyncio.run(measure(hub, fake))
+        attacks = asyncio.run(measure_attacks(hub, fake))
     finally:
         fake.stop()
     ok = report(results, hub.namespace["thinkube_control"].timeout)
+    ok = report_attacks(attacks) and ok
     sys.exit(0 if ok or "--report-only" in sys.argv else 1)
 
 

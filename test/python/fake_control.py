@@ -48,6 +48,13 @@ class FakeControl:
     def reset(self):
         return self._post("/__reset", {})
 
+    def read_all(self):
+        """GET every endpoint once, as the current scenario answers it: makes
+        the server build (and cache) its large hostile answers up front."""
+        for path in ("/images/jupyter", "/cluster/resources", "/jupyterhub/config"):
+            with urllib.request.urlopen(self.base_url + path, timeout=30) as response:
+                response.read()
+
     def requests(self):
         with urllib.request.urlopen(self.root + "/__stats", timeout=5) as response:
             return json.loads(response.read())["requests"]

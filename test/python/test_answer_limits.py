@@ -3,13 +3,12 @@ inflating gzip, inflation ratio or entries) costs the hub neither memory nor
 time: it is refused and the form falls back with its notice. On both of
 tornado's clients, through a real KubeSpawner."""
 
-import asyncio
 import gc
 import time
-import urllib.request
 
 import pytest
 from dataset import IMAGES, RESOURCES
+from event_loop_stall import stalls_during
 from http_clients import http_client  # noqa: F401 - a fixture
 from hub_spawner import new_spawner, read_form, render_form
 from peak_memory import PeakGrowth
@@ -36,26 +35,6 @@ async def timed_render(hub):
     return form, time.monotonic() - started
 
 
-async def stalls_during(coroutine):
-    """The coroutine's result and the longest the event loop was held meanwhile."""
-    loop = asyncio.get_running_loop()
-    longest, done = 0.0, False
-
-    async def tick():
-        nonlocal longest
-        while not done:
-            before = loop.time()
-            await asyncio.sleep(0.005)
-            longest = max(longest, loop.time() - before - 0.005)
-
-    ticker = asyncio.ensure_future(tick())
-    try:
-        return await coroutine, longest
-    finally:
-        done = True
-        await ticker
-
-
 def render_under_attack(hub, run):
     """The form's HTML, how long it took, the longest event-loop stall, and
     the hub's peak memory growth."""
@@ -63,14 +42,6 @@ def render_under_attack(hub, run):
     with PeakGrowth() as growth:
         (form, elapsed), stall = run(stalls_during(timed_render(hub)))
     return form, elapsed, stall, growth.mib
-
-
-def built_once(fake_control):
-    """Has the fake server build (and cache) its large answers before the
-    measurement, so that the hub sees them at full speed."""
-    for path in ("/images/jupyter", "/cluster/resources", "/jupyterhub/config"):
-        with urllib.request.urlopen(fake_control.base_url + path, timeout=30) as response:
-            response.read()
 
 
 @pytest.fixture
@@ -87,7 +58,7 @@ def test_oversized_answer_falls_back_without_growing_the_hub(
         hub, fake_control, http_client, production_timeout, run, attack):
     fake_control.scenario(attack)
     if attack in ("gzipBomb", "huge"):
-        built_once(fake_control)
+        fake_control.read_all()
     form, elapsed, stall, growth = render_under_attack(hub, run)
     assert f"{NOTICE}: showing defaults from the configuration for: images, nodes, defaults." in form
     assert node_choices(form) == ["any"]
