@@ -45,6 +45,7 @@ export interface Config {
     readonly modelsCapacity: string;
     readonly scratchCapacity: string;
     readonly examplesCapacity: string;
+    readonly sharedNotebooks: boolean;
   };
   readonly images: {
     readonly tag: string;

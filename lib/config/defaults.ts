@@ -37,6 +37,8 @@ export const DEFAULTS = {
     modelsCapacity: '200Gi',
     scratchCapacity: '100Gi',
     examplesCapacity: '1Gi',
+    // Personal workspaces; true restores the playbook's one shared folder.
+    sharedNotebooks: false,
   },
   images: {
     tag: 'latest',

@@ -48,6 +48,7 @@ export const configInputSchema = z.strictObject({
     modelsCapacity: quantity.optional(),
     scratchCapacity: quantity.optional(),
     examplesCapacity: quantity.optional(),
+    sharedNotebooks: z.boolean().optional(),
   }).optional(),
   images: z.strictObject({
     tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { message: 'is not an image tag' }).optional(),

@@ -16,6 +16,9 @@ export const MOUNT_PATHS = {
 
 export type SharedVolume = 'notebooks' | 'datasets' | 'models';
 
+/** The folder of the notebooks claim holding one workspace per user (the playbook's shared files stay at the root). */
+export const WORKSPACES_FOLDER = 'users';
+
 export interface StorageProps {
   /**
    * The hub's configuration: namespace, storage class and capacities.
@@ -27,7 +30,9 @@ export interface StorageProps {
 /**
  * The JuiceFS ReadWriteMany claims shared by every notebook pod, and the
  * volumes and mounts a notebook pod needs (claims plus scratch, examples and
- * service-env emptyDirs).
+ * service-env emptyDirs). Each user mounts only their own folder of the
+ * notebooks claim (unless `storage.sharedNotebooks`); datasets and models are
+ * shared whole.
  */
 export class StorageConstruct extends Construct {
   /** Claim names by purpose. */
@@ -44,6 +49,14 @@ export class StorageConstruct extends Construct {
   public readonly volumes: readonly Volume[];
   /** Mounts for the notebook container. */
   public readonly volumeMounts: readonly VolumeMount[];
+  /**
+   * The folder of the notebooks claim each user mounts as their workspace: a
+   * KubeSpawner template, expanded per user (`{escaped_username}`: lowercase
+   * letters, digits and `-`, one-to-one with the user name, the form KubeSpawner
+   * keeps stable for claim names). Undefined with `storage.sharedNotebooks`.
+   * @see https://github.com/jupyterhub/kubespawner/blob/main/kubespawner/slugs.py
+   */
+  public readonly notebooksSubPath: string | undefined;
 
   constructor(scope: Construct, id: string, props: StorageProps = {}) {
     super(scope, id);
@@ -76,8 +89,14 @@ export class StorageConstruct extends Construct {
       { name: this.examplesVolumeName, emptyDir: { sizeLimit: storage.examplesCapacity } },
       { name: this.serviceEnvVolumeName, emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
     ];
+    this.notebooksSubPath = storage.sharedNotebooks ? undefined : `${WORKSPACES_FOLDER}/{escaped_username}`;
+    const subPaths: Partial<Record<SharedVolume, string>> = { notebooks: this.notebooksSubPath };
     this.volumeMounts = [
-      ...purposes.map((purpose) => ({ name: purpose, mountPath: MOUNT_PATHS[purpose] })),
+      ...purposes.map((purpose) => ({
+        name: purpose,
+        mountPath: MOUNT_PATHS[purpose],
+        ...(subPaths[purpose] === undefined ? {} : { subPath: subPaths[purpose] }),
+      })),
       { name: this.scratchVolumeName, mountPath: MOUNT_PATHS.scratch },
       { name: this.examplesVolumeName, mountPath: MOUNT_PATHS.examples },
       { name: this.serviceEnvVolumeName, mountPath: MOUNT_PATHS.serviceEnv },

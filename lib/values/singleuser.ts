@@ -14,6 +14,8 @@ const DISCOVERY_SCRIPT_DIR = '/opt/thinkube/discovery';
 const DISCOVERY_TOKEN_VOLUME = 'discovery-token';
 const DISCOVERY_SCRIPT_VOLUME = 'discovery-script';
 const EXAMPLES_MOUNT = '/examples';
+const SHARED_ROOT = '/mnt';
+const NOTEBOOK_OWNER = `${JOVYAN_UID}:${USERS_GID}`;
 
 /** KubeSpawner runs str.format over init containers: double the braces that must stay literal. */
 export function escapeBraces(text: string): string {
@@ -24,20 +26,21 @@ function shell(image: string, name: string, script: string, extra: Omit<Containe
   return { name, image, command: ['sh', '-c', escapeBraces(script)], ...extra };
 }
 
-function fixPermissions(config: Config): Container {
-  const dirs = (['notebooks', 'datasets', 'models'] as const).map((purpose) => `/mnt/${purpose}`).join(' ');
-  const script = [
-    'set -eu',
-    `for dir in ${dirs}; do`,
-    '  if [ ! -f "$dir/.thinkube-initialized" ]; then',
-    `    chown ${JOVYAN_UID}:${USERS_GID} "$dir" && chmod 2775 "$dir" && touch "$dir/.thinkube-initialized"`,
-    '    echo "initialized $dir"',
-    '  fi',
-    'done',
-  ].join('\n');
-  return shell(config.images.fixPermissions, 'fix-permissions', script, {
+/**
+ * Claim roots writable by jovyan, and the user's own workspace on the
+ * notebooks claim (lib/notebook/fix-permissions.sh). NOTEBOOK_WORKSPACE is left
+ * unescaped: KubeSpawner expands it to the user's folder.
+ */
+function fixPermissions(config: Config, storage: StorageConstruct): Container {
+  const purposes = ['notebooks', 'datasets', 'models'] as const;
+  return shell(config.images.fixPermissions, 'fix-permissions', readAsset('notebook/fix-permissions.sh'), {
+    env: [
+      { name: 'SHARED_ROOT', value: SHARED_ROOT },
+      { name: 'NOTEBOOK_OWNER', value: NOTEBOOK_OWNER },
+      ...(storage.notebooksSubPath === undefined ? [] : [{ name: 'NOTEBOOK_WORKSPACE', value: storage.notebooksSubPath }]),
+    ],
     securityContext: { runAsUser: 0, runAsGroup: 0, allowPrivilegeEscalation: false },
-    volumeMounts: (['notebooks', 'datasets', 'models'] as const).map((purpose) => ({ name: purpose, mountPath: `/mnt/${purpose}` })),
+    volumeMounts: purposes.map((purpose) => ({ name: purpose, mountPath: `${SHARED_ROOT}/${purpose}` })),
   });
 }
 
@@ -52,7 +55,7 @@ function cloneExamples(config: Config, storage: StorageConstruct): Container {
     env: [
       { name: 'EXAMPLES_REPOSITORY', value: escapeBraces(repository) },
       { name: 'EXAMPLES_DIR', value: EXAMPLES_MOUNT },
-      { name: 'NOTEBOOK_OWNER', value: `${JOVYAN_UID}:${USERS_GID}` },
+      { name: 'NOTEBOOK_OWNER', value: NOTEBOOK_OWNER },
     ],
     securityContext: { runAsUser: 0, runAsGroup: 0, allowPrivilegeEscalation: false },
     volumeMounts: [{ name: storage.examplesVolumeName, mountPath: EXAMPLES_MOUNT }],
@@ -137,7 +140,7 @@ export function singleuserValues(config: Config, storage: StorageConstruct, disc
   // The chart's default image; the spawn form sets these per chosen image.
   const start = defaultImageStart(config);
   const initContainers = [
-    fixPermissions(config),
+    fixPermissions(config, storage),
     cloneExamples(config, storage),
     serviceDiscovery(config, storage, discovery),
   ];

@@ -1,6 +1,7 @@
 """Prints, as JSON, the pod a real KubeSpawner builds for an untouched spawn
 form from the synthesized values (THINKUBE_JH_CONFIG names the config), so the
-cluster tests can create it in the real API server."""
+cluster tests can create it in the real API server. The user is alice, or the
+name given as the first argument."""
 
 import asyncio
 import json
@@ -15,7 +16,7 @@ from hub_spawner import browser_submission, new_spawner, render_form, spawn_mani
 
 async def main():
     hub = load_hub_config(synthesize())
-    spawner = new_spawner(hub, name="alice")
+    spawner = new_spawner(hub, name=sys.argv[1] if len(sys.argv) > 1 else "alice")
     form = await render_form(spawner)
     print(json.dumps(await spawn_manifest(spawner, browser_submission(form))))
 

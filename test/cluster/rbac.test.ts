@@ -73,4 +73,21 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('least-privile
     expect(mountsOf(byName['service-discovery'])).toContain(TOKEN_PATH);
     for (const name of ['fix-permissions', 'clone-examples']) expect(mountsOf(byName[name])).not.toContain(TOKEN_PATH);
   });
+
+  it.skipIf(tierUnavailable('python', python.reason))('admits two users\' pods, each mounting its own folder of the notebooks claim', async () => {
+    const k = kube();
+    const config = configFile(mkdtempSync(join(tmpdir(), 'tjh-workspaces-')), CONFIG);
+    const folders: Record<string, string> = {};
+    for (const [user, folder] of [['bo', 'users/bo'], ['Ana.Maria@example.org', 'users/-41na-2e-4daria-40example-2eorg']]) {
+      const pod = kubeSpawnerPod(python.python!, config, user);
+      await k.kubectlOk(['create', '-n', 'jupyterhub', '-f', '-'], { input: JSON.stringify(pod) });
+      const admitted = JSON.parse(await k.kubectlOk(['get', 'pod', '-n', 'jupyterhub', pod.metadata.name, '-o', 'json']));
+      const notebooks = admitted.spec.containers[0].volumeMounts.find((m: any) => m.name === 'notebooks');
+      expect(notebooks).toEqual({ name: 'notebooks', mountPath: '/home/jovyan/thinkube/notebooks', subPath: folder });
+      const init = admitted.spec.initContainers.find((c: any) => c.name === 'fix-permissions');
+      expect(init.env).toContainEqual({ name: 'NOTEBOOK_WORKSPACE', value: folder });
+      folders[user] = notebooks.subPath;
+    }
+    expect(new Set(Object.values(folders)).size).toBe(2);
+  });
 });

@@ -25,11 +25,11 @@ export function hubPython(): { python?: string; reason?: string } {
   return existsSync(python) ? { python } : { reason: `hub venv ${venv} is missing (bash test/python/provision.sh)` };
 }
 
-/** The pod a real KubeSpawner builds from the values synthesized for `configPath`. */
-export function kubeSpawnerPod(python: string, configPath: string): Record<string, any> {
+/** The pod a real KubeSpawner builds for `username` from the values synthesized for `configPath`. */
+export function kubeSpawnerPod(python: string, configPath: string, username = 'alice'): Record<string, any> {
   // The chart's own hub config runs in the hub pod's filesystem layout.
   const venv = dirname(dirname(python));
-  const result = spawnSync('bash', [join(REPO, 'test/support/hub-pod.sh'), venv, python, join(REPO, 'test/cluster/notebook_pod.py')], {
+  const result = spawnSync('bash', [join(REPO, 'test/support/hub-pod.sh'), venv, python, join(REPO, 'test/cluster/notebook_pod.py'), username], {
     cwd: REPO, env: { ...process.env, THINKUBE_JH_CONFIG: configPath }, encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(`notebook_pod.py failed: ${result.stderr}`);

@@ -177,6 +177,12 @@ describe('HubHelmConstruct: the notebook pod', () => {
     expect(discovery.command).toEqual(['bash', '/opt/thinkube/discovery/service-discovery-init.sh']);
     expect(discovery.env).toContainEqual({ name: 'THINKUBE_SERVICE_ENV_FILE', value: '/home/jovyan/.config/thinkube/service-env.sh' });
     expect(discovery.resources.limits.memory).toBe('256Mi');
+    expect(values.singleuser.initContainers[0].env).toEqual([
+      { name: 'SHARED_ROOT', value: '/mnt' },
+      { name: 'NOTEBOOK_OWNER', value: '1000:100' },
+      // Unescaped on purpose: KubeSpawner expands it to the user's folder, like the mount's subPath.
+      { name: 'NOTEBOOK_WORKSPACE', value: 'users/{escaped_username}' },
+    ]);
     // With the examples off the init container still leaves the folder Thinkube images need.
     const custom = synthHub(customConfig).values.singleuser.initContainers;
     expect(custom.map((c: any) => c.name)).toEqual(['fix-permissions', 'clone-examples', 'service-discovery']);

@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { MOUNT_PATHS, StorageConstruct } from '../../lib/index.js';
+import { MOUNT_PATHS, StorageConstruct, resolveConfig } from '../../lib/index.js';
 import { customConfig } from '../support/configs.js';
 import { find, synthChart } from '../support/synth.js';
 
@@ -39,6 +39,23 @@ describe('StorageConstruct', () => {
     for (const mount of storage.volumeMounts) expect(volumeNames).toContain(mount.name);
     expect(storage.volumes.find((v) => v.name === 'scratch')).toEqual({ name: 'scratch', emptyDir: { sizeLimit: '100Gi' } });
     expect(storage.volumes.find((v) => v.name === 'examples-repo')).toEqual({ name: 'examples-repo', emptyDir: { sizeLimit: '1Gi' } });
+  });
+
+  it('mounts each user\'s own folder of the notebooks claim, datasets and models whole', () => {
+    let storage!: StorageConstruct;
+    synthChart((chart) => { storage = new StorageConstruct(chart, 'storage'); });
+    expect(storage.notebooksSubPath).toBe('users/{escaped_username}');
+    const byName = Object.fromEntries(storage.volumeMounts.map((m) => [m.name, m]));
+    expect(byName.notebooks).toEqual({ name: 'notebooks', mountPath: '/home/jovyan/thinkube/notebooks', subPath: 'users/{escaped_username}' });
+    expect(byName.datasets).not.toHaveProperty('subPath');
+    expect(byName.models).not.toHaveProperty('subPath');
+  });
+
+  it('keeps the playbook\'s one shared notebooks folder with storage.sharedNotebooks', () => {
+    let storage!: StorageConstruct;
+    synthChart((chart) => { storage = new StorageConstruct(chart, 'storage', { config: resolveConfig({ storage: { sharedNotebooks: true } }) }); });
+    expect(storage.notebooksSubPath).toBeUndefined();
+    expect(storage.volumeMounts.some((m) => 'subPath' in m)).toBe(false);
   });
 
   it('exposes the claims for patching', () => {
