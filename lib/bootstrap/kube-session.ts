@@ -136,10 +136,13 @@ export class KubeSession {
       if (error.code === 401) {
         return new BootstrapError(`${this.where} refused the kubeconfig's credentials (401) while ${action}: log in again or fix KUBECONFIG`, ExitCode.clusterUnreachable);
       }
-      if (error.code === 403) {
-        return new BootstrapError(`${this.where}: the kubeconfig's user may not do this (403 while ${action}): it needs get/create/patch on namespaces and secrets`, ExitCode.forbidden);
-      }
       const reason = detail === undefined ? '' : `: ${detail}`;
+      if (error.code === 403) {
+        return new BootstrapError(
+          `${this.where}: the kubeconfig's user may not do this (403 while ${action})${reason}: it needs get/create/patch on namespaces and secrets`,
+          ExitCode.forbidden,
+        );
+      }
       return new BootstrapError(`${this.where} failed while ${action} (${error.code})${reason}`, error.code >= 500 || error.code === 429 ? ExitCode.clusterUnreachable : ExitCode.unexpected);
     }
     if (timedOut(error)) {

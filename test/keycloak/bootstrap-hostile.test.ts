@@ -409,16 +409,19 @@ describe.skipIf(keycloakMissing)('bootstrap-keycloak under hostile input', () =>
         'contexts: [{name: silent, context: {cluster: silent, user: silent}}]', '',
       ].join('\n'));
       try {
-        const result = await runBin(['bootstrap-keycloak', '--timeout', '0.5'], env({ KUBECONFIG: kubeconfig, JUPYTERHUB_CLIENT_ID: 'silent-hub' }), cwd);
+        // A warm Keycloak answers well within 2 s per request; the silent API server never does.
+        expect((await offline('silent-hub')).code).toBe(0);
+        const result = await runBin(['bootstrap-keycloak', '--timeout', '2'], env({ KUBECONFIG: kubeconfig, JUPYTERHUB_CLIENT_ID: 'silent-hub' }), cwd);
         outputs.push(result.stdout, result.stderr);
-        expect(result.stdout).toContain('keycloak client secret: read');
-        expect(result.stderr).toMatch(/cluster https:\/\/127\.0\.0\.1:\d+ \(context "silent"\) did not answer within 0\.5 s while reading Namespace jupyterhub, also after retries/);
+        expect(result.stdout, result.stderr).toContain('keycloak client secret: read');
+        expect(result.stderr).toMatch(/cluster https:\/\/127\.0\.0\.1:\d+ \(context "silent"\) did not answer within 2 s while reading Namespace jupyterhub, also after retries/);
         expect(result.code).toBe(6);
-        expect(result.ms).toBeLessThan(20_000);
+        // 4 attempts of 2 s and the backoff between them, plus start-up and the Keycloak steps.
+        expect(result.ms).toBeLessThan(30_000);
       } finally {
         await silent.close();
       }
-    }, 40_000);
+    }, 60_000);
 
     it('an extra key of another field manager is left in place and the run converges', async () => {
       const overrides = inCluster({ JUPYTERHUB_CLIENT_ID: 'owned-hub', JUPYTERHUB_NAMESPACE: 'owned', THINKUBE_JH_CONFIG: noTls() });
