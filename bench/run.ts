@@ -13,6 +13,7 @@ const benches: { name: string; command: string[]; file: string }[] = [
   { name: 'synth', command: [tsx, 'bench/synth.ts'], file: 'bench/synth.ts' },
   { name: 'service discovery', command: [tsx, 'bench/discovery.ts'], file: 'bench/discovery.ts' },
   { name: 'hub profiles', command: ['bash', 'bench/hub-profiles.sh'], file: 'bench/hub-profiles.sh' },
+  { name: 'hub start from the chart config', command: ['bash', 'bench/hub-start.sh'], file: 'bench/hub-start.sh' },
   { name: 'keycloak bootstrap no-op', command: [tsx, 'bench/keycloak-noop.ts'], file: 'bench/keycloak-noop.ts' },
 ];
 

@@ -3,15 +3,22 @@
  * synth` → a real JupyterHub 5.5 configured from the HelmChart's values →
  * Debian's headless chromium.
  *
- * Swapped because they cannot run outside Kubernetes (see hub_config.py and
- * local_hub.py): the hub listens on 127.0.0.1 with a temp sqlite database, the
- * hub starts configurable-http-proxy itself, the hub.extraFiles land in a temp
- * copy of share/jupyterhub, hub.extraEnv is resolved from the cluster's Secret
- * by the test. The spawner is the real KubeSpawner against the real
- * kube-apiserver harness (admin kubeconfig instead of the hub's
- * ServiceAccount): it creates the Pod, which stays Pending (no nodes); the
- * test asserts on that Pod. Not run: the chart's idle-culler service and its
- * curl HTTP client (pycurl is not in the venv; tornado's own client serves).
+ * The hub runs as the chart runs it (hub-process.ts, test/python/run_chart_hub.py):
+ * helm renders the chart, the chart's own jupyterhub_config.py and z2jh.py run
+ * unmodified from the hub ConfigMap and Secret laid out where the Deployment
+ * mounts them, with the Deployment's args and env, on the curl HTTP client,
+ * with the idle-culler service, and configurable-http-proxy runs with the
+ * proxy Deployment's command. What differs from a cluster, and why:
+ * - the pods share one network namespace of their own (no pod network here),
+ *   joined to the host's loopback by unix-socket bridges, and the Service
+ *   names resolve through /etc/hosts to 127.0.0.1 (no cluster DNS);
+ * - configurable-http-proxy is the npm package, and JupyterHub the hub venv's
+ *   (no container images);
+ * - KubeSpawner authenticates with the admin kubeconfig, not the hub's
+ *   ServiceAccount token (no kubelet to mount it);
+ * - the hub's working directory is a temp dir standing for the sqlite PVC.
+ * The user's Pod is created by the real KubeSpawner and stays Pending (no
+ * node); the test asserts on that Pod.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -20,7 +27,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from '../support/run-synth.js';
-import { valuesOf } from '../support/synth.js';
+import { find, valuesOf } from '../support/synth.js';
 import { tierUnavailable } from '../support/tier.js';
 import { ARTIFACTS, clickSignIn, launchChromium, logIn, openKeycloakLogin, screenshot } from './browser.js';
 import { type HubProcess, startHub } from './hub-process.js';
@@ -55,7 +62,9 @@ describe.skipIf(tierUnavailable('e2e', e2eUnavailableReason()))('end to end: chr
     const begun = performance.now();
     const hub = await startHub({
       python: stack.python, values, port: stack.hubPort, namespace: NAMESPACE,
+      chartVersion: (find(stack.manifests, 'HelmChart') as any).spec.version,
       kubeconfig: stack.kube.kubeconfig, kubectl: stack.kube.kubectlPath,
+      reach: [stack.keycloak.url, stack.kube.server, stack.control.baseUrl].map((u) => Number(new URL(u).port)),
     });
     hubStarts.push(Math.round((performance.now() - begun) / 100) / 10);
     return hub;
@@ -153,7 +162,27 @@ describe.skipIf(tierUnavailable('e2e', e2eUnavailableReason()))('end to end: chr
       expect(pod.spec.automountServiceAccountToken).toBe(false);
       expect(pod.spec.initContainers.map((c: any) => c.name)).toEqual(
         expect.arrayContaining(['fix-permissions', 'clone-examples', 'service-discovery']));
+      // The chart's labels, which its NetworkPolicies select on, and its iptables container last.
+      expect(pod.metadata.labels).toMatchObject({ release: 'jupyterhub', component: 'singleuser-server' });
+      expect(pod.spec.initContainers.at(-1).name).toBe('block-cloud-metadata');
     }, 120_000);
+
+    it('the chart\'s idle culler runs with the configured timeouts and reads the hub API with its role', async () => {
+      // It lists users with ready servers only: the pending one (no node here) is left alone.
+      // Culling a running server, and the pod going away, needs a node (test/node).
+      // JupyterHub's access log masks the query (state=[secret]).
+      const cullerVisit = /200 GET \/hub\/api\/users\?state=\S* \(jupyterhub-idle-culler@/;
+      const deadline = Date.now() + 30_000;
+      let log = '';
+      while (Date.now() < deadline) {
+        log = await hub.log();
+        if (cullerVisit.test(log)) break;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      expect(log).toMatch(/Starting service 'jupyterhub-idle-culler'.*--timeout=30.*--cull-every=5/);
+      expect(log).toMatch(cullerVisit);
+      expect(log).not.toMatch(/Culling server/);
+    }, 60_000);
 
     it('logout ends the Keycloak session: the next login asks for the password again', async () => {
       // Control: without the Keycloak logout, Keycloak's session signs the user in again without a password.

@@ -1,17 +1,23 @@
 /**
- * A real JupyterHub (the hub-runtime venv) with configurable-http-proxy from
- * node_modules, configured by hub_config.py from a values file. One process
- * per configuration; stop() ends the hub and the proxy it started.
+ * The hub and proxy pods as the chart runs them (test/python/run_chart_hub.py):
+ * helm renders the chart with the values, the hub's files are laid out where
+ * its Deployment mounts them, and the chart's own jupyterhub_config.py runs
+ * with the Deployment's args and env, in private mount and network namespaces
+ * (test/support/hub-pod.sh) where it binds its fixed ports as in the cluster.
+ * The namespace's loopback is joined to the host's through unix sockets
+ * (socat): the proxy's port 8000 appears on the host at 127.0.0.1:<port>, and
+ * Keycloak, the API server and thinkube-control appear inside at their host
+ * addresses. One process per configuration; stop() ends all of it.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort } from '../keycloak/harness.js';
+import { dirname, join } from 'node:path';
 import { REPO } from '../support/run-synth.js';
 
-const configFile = join(REPO, 'test', 'e2e', 'hub_config.py');
+const runner = join(REPO, 'test', 'python', 'run_chart_hub.py');
+const hubPod = join(REPO, 'test', 'support', 'hub-pod.sh');
 const proxyCommand = join(REPO, 'node_modules', '.bin', 'configurable-http-proxy');
 
 export interface HubOptions {
@@ -19,6 +25,8 @@ export interface HubOptions {
   readonly python: string;
   /** The Z2JH values the HelmChart carries. */
   readonly values: Record<string, unknown>;
+  /** The HelmChart's chart version. */
+  readonly chartVersion: string;
   /** The public port; the values' URLs (callback, logout) name it. */
   readonly port: number;
   /** Namespace of the Secrets and of the user pods. */
@@ -26,6 +34,8 @@ export interface HubOptions {
   /** For KubeSpawner and for reading the hub.extraEnv Secrets. */
   readonly kubeconfig: string;
   readonly kubectl: string;
+  /** Host ports the hub must reach (Keycloak, the API server, thinkube-control). */
+  readonly reach: readonly number[];
 }
 
 export interface HubProcess {
@@ -36,6 +46,13 @@ export interface HubProcess {
   stop(): Promise<void>;
 }
 
+function socat(args: string[], out: NodeJS.WritableStream): ChildProcess {
+  const child = spawn('socat', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.pipe(out, { end: false });
+  child.stderr!.pipe(out, { end: false });
+  return child;
+}
+
 export async function startHub(options: HubOptions): Promise<HubProcess> {
   const state = await mkdtemp(join(tmpdir(), 'thinkube-e2e-hub-'));
   const valuesFile = join(state, 'values.json');
@@ -44,26 +61,22 @@ export async function startHub(options: HubOptions): Promise<HubProcess> {
   const url = `http://127.0.0.1:${options.port}`;
   const logFile = join(state, 'hub.log');
   const out = createWriteStream(logFile);
-  const child = spawn(options.python, ['-m', 'jupyterhub', '-f', configFile], {
-    cwd: state,
-    // Its own process group, so that stop() also reaches the proxy the hub started.
+  const bridges = [
+    socat([`TCP-LISTEN:${options.port},bind=127.0.0.1,fork,reuseaddr`, `UNIX-CONNECT:${state}/public.sock`], out),
+    ...options.reach.map((port) => socat([`UNIX-LISTEN:${state}/reach-${port}.sock,fork`, `TCP:127.0.0.1:${port}`], out)),
+  ];
+  const args = [hubPod, dirname(dirname(options.python)), options.python, runner,
+    '--values', valuesFile, '--chart-version', options.chartVersion, '--namespace', options.namespace,
+    '--state', state, '--proxy-command', proxyCommand, '--kubectl', options.kubectl, '--expose',
+    ...options.reach.flatMap((port) => ['--reach', String(port)])];
+  const child = spawn('bash', args, {
+    // Its own process group, so that stop() also reaches the pods it started.
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      KUBECONFIG: options.kubeconfig,
-      E2E_VALUES: valuesFile,
-      E2E_STATE: state,
-      E2E_HUB_URL: url,
-      E2E_HUB_PORT: String(await freePort()),
-      E2E_PROXY_API_PORT: String(await freePort()),
-      E2E_PROXY_COMMAND: proxyCommand,
-      E2E_KUBECTL: options.kubectl,
-      E2E_NAMESPACE: options.namespace,
-    },
+    env: { ...process.env, KUBECONFIG: options.kubeconfig, THINKUBE_HUB_POD_NET: '1' },
   });
-  child.stdout.pipe(out);
-  child.stderr.pipe(out);
+  child.stdout.pipe(out, { end: false });
+  child.stderr.pipe(out, { end: false });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const log = (): Promise<string> => readFile(logFile, 'utf8').catch(() => '');
   const stop = async (): Promise<void> => {
@@ -73,6 +86,7 @@ export async function startHub(options: HubOptions): Promise<HubProcess> {
       await exited;
       clearTimeout(timer);
     }
+    for (const bridge of bridges) bridge.kill();
     out.end();
     await rm(state, { recursive: true, force: true });
   };

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { type KeycloakHarness, freePort, keycloakUnavailableReason, startKeycloak } from '../keycloak/harness.js';
 import { type KubeHarness, kubeUnavailableReason, startKube } from '../kube/harness.js';
+import { helmUnavailableReason } from '../support/helm.js';
 import { REPO, runSynth } from '../support/run-synth.js';
 import type { Manifest } from '../support/synth.js';
 import { CHROMIUM } from './browser.js';
@@ -33,6 +34,11 @@ export function e2eUnavailableReason(): string | undefined {
   if (!existsSync(CHROMIUM)) return `${CHROMIUM} missing (bash test/e2e/provision.sh installs Debian's chromium)`;
   if (!existsSync(join(REPO, 'node_modules', '.bin', 'configurable-http-proxy'))) return 'configurable-http-proxy missing (npm ci)';
   if (hubPython() === undefined) return 'the hub-runtime venv is not built (bash test/python/provision.sh)';
+  for (const tool of ['socat', 'ip', 'unshare']) {
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} missing (bash test/e2e/provision.sh)`;
+  }
+  const helm = helmUnavailableReason();
+  if (helm !== undefined) return `helm: ${helm}`;
   if (!existsSync(cli)) return `the bootstrap command ${cli} does not exist yet`;
   const keycloak = keycloakUnavailableReason();
   if (keycloak !== undefined) return `keycloak: ${keycloak}`;
@@ -123,6 +129,8 @@ export async function startStack(): Promise<Stack> {
       keycloak: { url: keycloak.url, realm: keycloak.realm, adminUsername: keycloak.admin.username, logoutRedirectUrl: hubUrl },
       thinkubeControl: { url: control.baseUrl },
       tls: { copyWildcardCertificate: false },
+      // Short, so that the chart's idle-culler service visits the hub within the test.
+      culling: { timeoutSeconds: 30, everySeconds: 5 },
     };
     // The README's order: bootstrap, synth, kubectl apply.
     const configFile = join(dir, 'jupyterhub.config.yaml');
