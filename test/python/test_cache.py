@@ -37,10 +37,11 @@ def test_the_three_endpoints_are_read_in_parallel(hub, fake_control, run):
 def test_answers_are_reused_within_the_ttl_and_refreshed_after(hub, fake_control, clock, run):
     ttl = hub.values["custom"]["thinkubeControl"]["cacheTtlSeconds"]
     run(render_many(hub, 1))
-    clock.advance(ttl - 1)
+    # Real time passes too: leave a margin a loaded machine cannot use up.
+    clock.advance(ttl - 15)
     run(render_many(hub, 3))
     assert fake_control.requests() == ONE_EACH
-    clock.advance(2)
+    clock.advance(16)
     run(render_many(hub, 3))
     assert fake_control.requests() == {path: 2 for path in ONE_EACH}
 
