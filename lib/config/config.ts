@@ -88,7 +88,12 @@ export interface Config {
     readonly sourceNamespace: string;
   };
   readonly culling: { readonly enabled: boolean; readonly timeoutSeconds: number; readonly everySeconds: number };
-  readonly networkPolicy: { readonly enabled: boolean };
+  readonly networkPolicy: {
+    readonly enabled: boolean;
+    readonly serviceNamespaces: readonly string[];
+    readonly ingressControllerNamespace: string;
+    readonly apiServer: { readonly cidrs: readonly string[]; readonly port: number };
+  };
   readonly anthropicApiKey: { readonly secretName: string; readonly secretKey: string };
   readonly branding: { readonly announcement: string };
   readonly extraValues: Readonly<Record<string, unknown>>;

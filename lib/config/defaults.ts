@@ -94,8 +94,15 @@ export const DEFAULTS = {
     timeoutSeconds: 3600,
     everySeconds: 600,
   },
+  // On, unlike the playbook (which left every pod reachable from notebooks):
+  // `enabled: false` restores that. Allow-lists in lib/values/network-policy.ts.
   networkPolicy: {
-    enabled: false,
+    enabled: true,
+    serviceNamespaces: [],
+    ingressControllerNamespace: 'ingress-nginx',
+    // Wherever a home lab's API server endpoints are (k3s: each server node on
+    // 6443); narrow to the addresses of `kubectl get endpoints kubernetes`.
+    apiServer: { cidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'], port: 6443 },
   },
   anthropicApiKey: {
     secretName: 'anthropic-api-key',

@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import { DEFAULTS } from './defaults.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { type ConfigInput, configInputSchema } from './schema.js';
+import { networkPolicyProblems } from './network-policy.js';
 import { NOTEBOOK_FAMILIES } from './validators.js';
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
@@ -63,6 +64,7 @@ function semanticProblems(config: Config): ConfigProblem[] {
       });
     }
   });
+  problems.push(...networkPolicyProblems(config));
   return problems;
 }
 
@@ -126,7 +128,12 @@ export function resolveConfig(raw: unknown = {}, source?: string): Config {
       sourceNamespace: input.tls?.sourceNamespace ?? d.tls.sourceNamespace,
     },
     culling: { ...d.culling, ...input.culling },
-    networkPolicy: { ...d.networkPolicy, ...input.networkPolicy },
+    networkPolicy: {
+      enabled: input.networkPolicy?.enabled ?? d.networkPolicy.enabled,
+      serviceNamespaces: input.networkPolicy?.serviceNamespaces ?? d.networkPolicy.serviceNamespaces,
+      ingressControllerNamespace: input.networkPolicy?.ingressControllerNamespace ?? d.networkPolicy.ingressControllerNamespace,
+      apiServer: { ...d.networkPolicy.apiServer, ...input.networkPolicy?.apiServer },
+    },
     anthropicApiKey: { ...d.anthropicApiKey, ...input.anthropicApiKey },
     branding: { ...d.branding, ...input.branding },
     extraValues: input.extraValues ?? {},

@@ -1,6 +1,6 @@
 import { z } from 'zod/v3';
 import {
-  dnsLabel, dnsName, httpUrl, image, nonNegativeInt, notebookFamily, positive, quantity, semver, username,
+  dnsLabel, dnsName, httpUrl, image, ipv4Cidr, nonNegativeInt, notebookFamily, port, positive, quantity, semver, username,
 } from './validators.js';
 import { baseUrl } from './base-url.js';
 
@@ -100,7 +100,15 @@ export const configInputSchema = z.strictObject({
     timeoutSeconds: positive.optional(),
     everySeconds: positive.optional(),
   }).optional(),
-  networkPolicy: z.strictObject({ enabled: z.boolean().optional() }).optional(),
+  networkPolicy: z.strictObject({
+    enabled: z.boolean().optional(),
+    serviceNamespaces: z.array(dnsLabel).optional(),
+    ingressControllerNamespace: dnsLabel.or(z.literal('')).optional(),
+    apiServer: z.strictObject({
+      cidrs: z.array(ipv4Cidr).min(1, { message: 'must list at least one CIDR (the API server endpoints)' }).optional(),
+      port: port.optional(),
+    }).optional(),
+  }).optional(),
   anthropicApiKey: z.strictObject({
     secretName: dnsName.optional(),
     secretKey: z.string().min(1).optional(),

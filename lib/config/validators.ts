@@ -35,6 +35,26 @@ export const positive = z.number({ invalid_type_error: 'must be a number' }).pos
 export const nonNegativeInt = z.number({ invalid_type_error: 'must be a number' }).int({ message: 'must be a whole number' })
   .nonnegative({ message: 'must be 0 or more' });
 
+/** An IPv4 CIDR whose host bits are zero, as NetworkPolicy's ipBlock takes it. */
+export const ipv4Cidr = z.string().refine((value) => parseCidr(value) !== undefined, {
+  message: "is not an IPv4 CIDR: use an address and a prefix length with the host bits zero, e.g. '192.168.1.10/32' or '10.0.0.0/8'",
+});
+
+/** `a.b.c.d/n` → [network as a 32-bit number, prefix length]; undefined when malformed or host bits are set. */
+export function parseCidr(value: string): [number, number] | undefined {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  if (!match) return undefined;
+  const octets = match.slice(1, 5).map(Number);
+  const prefix = Number(match[5]);
+  if (octets.some((octet) => octet > 255) || prefix > 32) return undefined;
+  const address = octets.reduce((sum, octet) => sum * 256 + octet, 0);
+  const hostBits = 2 ** (32 - prefix);
+  return address % hostBits === 0 ? [address, prefix] : undefined;
+}
+
+export const port = z.number({ invalid_type_error: 'must be a number' }).int({ message: 'must be a whole number' })
+  .min(1, { message: 'is not a port: use 1 to 65535' }).max(65535, { message: 'is not a port: use 1 to 65535' });
+
 export const username = z.string().min(1, { message: 'must not be empty' })
   .regex(/^[^\s/]+$/, { message: "is not a username: no spaces or '/'" });
 

@@ -3,7 +3,6 @@ import type { Values } from './merge.js';
 
 /** Hub, proxy and culling settings from the spec's "Hub Configuration". */
 export function hubValues(config: Config): Values {
-  const networkPolicy = { enabled: config.networkPolicy.enabled };
   return {
     hub: {
       // The spec's "Base URL: /hub/" is JupyterHub's own /hub/ prefix: base_url
@@ -12,7 +11,6 @@ export function hubValues(config: Config): Values {
       concurrentSpawnLimit: config.spawner.concurrentSpawnLimit,
       shutdownOnLogout: true,
       allowNamedServers: false,
-      networkPolicy,
       // The hub database (users, servers, tokens) is user data: helm uninstall,
       // which the helm-controller runs when the HelmChart is deleted, keeps it.
       db: { pvc: { annotations: { 'helm.sh/resource-policy': 'keep' } } },
@@ -20,7 +18,6 @@ export function hubValues(config: Config): Values {
     proxy: {
       // The Ingress reaches proxy-public inside the cluster; no cloud load balancer.
       service: { type: 'ClusterIP' },
-      chp: { networkPolicy },
     },
     ingress: { enabled: false },
     cull: {

@@ -7,6 +7,7 @@ import { customValues } from './custom.js';
 import { hubPythonValues } from './hub-python.js';
 import { hubValues } from './hub.js';
 import { type Values, mergeAll } from './merge.js';
+import { networkPolicyValues } from './network-policy.js';
 import { singleuserValues } from './singleuser.js';
 
 export { keycloakEndpoint, keycloakLogoutUrl, oauthCallbackUrl } from './auth.js';
@@ -21,6 +22,7 @@ export function buildValues(config: Config, storage: StorageConstruct, discovery
     hubValues(config),
     authValues(config),
     singleuserValues(config, storage, discovery),
+    networkPolicyValues(config),
     brandingValues(config),
     customValues(config),
     hubPythonValues(),

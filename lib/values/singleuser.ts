@@ -165,7 +165,6 @@ export function singleuserValues(config: Config, storage: StorageConstruct, disc
       cpu: { limit: r.cpuLimit, guarantee: r.cpuGuarantee },
       memory: { limit: `${r.memoryLimitGi}G`, guarantee: `${r.memoryGuaranteeGi}G` },
       extraResource: r.gpuLimit > 0 ? { limits: { 'nvidia.com/gpu': String(r.gpuLimit) } } : {},
-      networkPolicy: { enabled: config.networkPolicy.enabled },
     },
     hub: {
       config: {

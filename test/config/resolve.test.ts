@@ -99,6 +99,20 @@ describe('resolveConfig errors', () => {
     [{ images: { notebook: ['tk-jupyter-ml-gpu', 'my-lab'] } },
       'images.notebook[1]: "my-lab" has no start family: add it to images.families as \'docker-stacks\' or \'thinkube\''],
     [{ images: { families: { 'my-lab': 'ubuntu' } } }, 'images.families.my-lab: "ubuntu" is not a start family: use docker-stacks or thinkube'],
+    [{ networkPolicy: { apiServer: { cidrs: ['192.168.1.10'] } } },
+      'networkPolicy.apiServer.cidrs[0]: "192.168.1.10" is not an IPv4 CIDR: use an address and a prefix length with the host bits zero'],
+    [{ networkPolicy: { apiServer: { cidrs: ['192.168.1.10/24'] } } }, 'networkPolicy.apiServer.cidrs[0]: "192.168.1.10/24" is not an IPv4 CIDR'],
+    [{ networkPolicy: { apiServer: { cidrs: ['256.0.0.0/8'] } } }, 'networkPolicy.apiServer.cidrs[0]: "256.0.0.0/8" is not an IPv4 CIDR'],
+    [{ networkPolicy: { apiServer: { cidrs: [] } } }, 'networkPolicy.apiServer.cidrs: [] must list at least one CIDR (the API server endpoints)'],
+    [{ networkPolicy: { apiServer: { cidrs: ['0.0.0.0/0'] } } },
+      'networkPolicy.apiServer.cidrs[0]: "0.0.0.0/0" includes the cloud metadata address 169.254.169.254: list only the API server\'s addresses'],
+    [{ networkPolicy: { apiServer: { cidrs: ['169.254.0.0/16'] } } }, 'networkPolicy.apiServer.cidrs[0]: "169.254.0.0/16" includes the cloud metadata address'],
+    [{ networkPolicy: { apiServer: { port: 70000 } } }, 'networkPolicy.apiServer.port: 70000 is not a port: use 1 to 65535'],
+    [{ networkPolicy: { serviceNamespaces: ['Gitea'] } }, 'networkPolicy.serviceNamespaces[0]: "Gitea" is not a DNS label'],
+    [{ networkPolicy: { serviceNamespaces: ['gitea', 'jupyterhub'] } },
+      'networkPolicy.serviceNamespaces[1]: "jupyterhub" is the hub\'s own namespace: notebooks would reach the proxy\'s API'],
+    [{ networkPolicy: { ingressControllerNamespace: 'jupyterhub' } },
+      'networkPolicy.ingressControllerNamespace: "jupyterhub" is the hub\'s own namespace'],
   ])('%j → %s', (input, expected) => {
     expect(problemsOf(input).join('\n')).toContain(`- ${expected}`);
   });

@@ -61,8 +61,9 @@ describe('HubHelmConstruct: hub and authentication values', () => {
     expect(values.hub).toMatchObject({ baseUrl: '/', concurrentSpawnLimit: 100, shutdownOnLogout: true, allowNamedServers: false });
     expect(values.proxy.service.type).toBe('ClusterIP');
     expect(values.cull).toEqual({ enabled: true, timeout: 3600, every: 600 });
-    expect(values.hub.networkPolicy.enabled).toBe(false);
-    expect(values.singleuser.networkPolicy.enabled).toBe(false);
+    expect(values.hub.networkPolicy.enabled).toBe(true);
+    expect(values.proxy.chp.networkPolicy.enabled).toBe(true);
+    expect(values.singleuser.networkPolicy.enabled).toBe(true);
   });
 
   it('authenticates with Keycloak through GenericOAuthenticator', () => {
