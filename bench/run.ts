@@ -15,6 +15,7 @@ const benches: { name: string; command: string[]; file: string }[] = [
   { name: 'hub profiles', command: ['bash', 'bench/hub-profiles.sh'], file: 'bench/hub-profiles.sh' },
   { name: 'hub start from the chart config', command: ['bash', 'bench/hub-start.sh'], file: 'bench/hub-start.sh' },
   { name: 'keycloak bootstrap no-op', command: [tsx, 'bench/keycloak-noop.ts'], file: 'bench/keycloak-noop.ts' },
+  { name: 'node', command: [tsx, 'bench/node.ts'], file: 'bench/node.ts' },
 ];
 
 const only = process.argv.slice(2);

@@ -13,6 +13,11 @@
 # State (keys generated at run time, data, logs, kubeconfig) lives in
 # THINKUBE_KUBE_STATE, default: a "state" dir in the kube cache. With
 # THINKUBE_KUBE_OWNER_PID, start also stops it all when that process ends.
+# THINKUBE_KUBE_PORT fixes the API server's port (default: a free one).
+# THINKUBE_KUBE_NODE_IP is set by ../node/node.sh, which runs this script
+# inside the node's network namespace: the API server then listens on every
+# address of that namespace, advertises the node IP (the `kubernetes`
+# Service's endpoint) and has a kubelet client certificate for logs and exec.
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,6 +30,7 @@ KUBECONFIG_ADMIN="$STATE/admin.kubeconfig"
 KUBECTL="$KUBE_BIN/kubectl"
 SERVICE_ACCOUNT_ISSUER=https://kubernetes.default.svc.cluster.local
 COMPONENTS=(kube-controller-manager kube-apiserver etcd)
+NODE_IP="${THINKUBE_KUBE_NODE_IP:-}"
 
 die() { echo "kube: $*" >&2; exit 1; }
 
@@ -47,13 +53,8 @@ helmchart_crd() {
   echo "$here/../../vendor/crds/helm.cattle.io_helmcharts.yaml"
 }
 
-# Orphaned children are reaped late here: a zombie counts as dead.
-process_alive() {
-  local stat
-  stat="$(ps -o stat= -p "$1" 2>/dev/null)" && [[ "$stat" != Z* ]]
-}
-
-pid_alive() { [ -f "$STATE/$1.pid" ] && process_alive "$(cat "$STATE/$1.pid")"; }
+# shellcheck source=processes.sh
+source "$here/processes.sh"
 
 admin_kubectl() { "$KUBECTL" --kubeconfig "$KUBECONFIG_ADMIN" "$@"; }
 
@@ -63,34 +64,10 @@ running() {
   admin_kubectl get --raw /readyz >/dev/null 2>&1
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# --- keys and certificates ---------------------------------------------------
 
-free_port() {
-  local port taken p
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    taken=0
-    for p in "${USED_PORTS[@]}"; do [ "$p" = "$port" ] && taken=1; done
-    if [ "$taken" = 0 ] && ! port_in_use "$port"; then
-      USED_PORTS+=("$port")
-      echo "$port"
-      return
-    fi
-  done
-}
-
-# --- keys and certificates (ECDSA P-256: fast to generate) -------------------
-
-new_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
-
-# sign_cert NAME SUBJECT EXTENSIONS: PKI/NAME.{key,crt} signed by the test CA.
-sign_cert() {
-  new_key "$PKI/$1.key"
-  openssl req -new -key "$PKI/$1.key" -subj "$2" -out "$PKI/$1.csr" 2>/dev/null
-  openssl x509 -req -in "$PKI/$1.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" \
-    -CAcreateserial -days 7 -out "$PKI/$1.crt" -extfile <(printf '%s\n' "$3") 2>/dev/null
-  rm -f "$PKI/$1.csr"
-}
+# shellcheck source=pki.sh
+source "$here/pki.sh"
 
 make_pki() {
   mkdir -p "$PKI" && chmod 700 "$PKI"
@@ -99,11 +76,12 @@ make_pki() {
     -days 7 -out "$PKI/ca.crt" 2>/dev/null
   sign_cert apiserver '/CN=kube-apiserver' \
     "$(printf '%s\n' 'keyUsage=critical,digitalSignature' 'extendedKeyUsage=serverAuth' \
-      'subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local')"
-  local client='keyUsage=critical,digitalSignature
-extendedKeyUsage=clientAuth'
-  sign_cert admin '/O=system:masters/CN=thinkube-test-admin' "$client"
-  sign_cert controller-manager '/CN=system:kube-controller-manager' "$client"
+      "subjectAltName=IP:127.0.0.1,IP:10.96.0.1${NODE_IP:+,IP:$NODE_IP},DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local")"
+  sign_cert admin '/O=system:masters/CN=thinkube-test-admin' "$CLIENT_CERT_EXTENSIONS"
+  sign_cert controller-manager '/CN=system:kube-controller-manager' "$CLIENT_CERT_EXTENSIONS"
+  if [ -n "$NODE_IP" ]; then
+    sign_cert kubelet-client '/O=system:masters/CN=kube-apiserver-kubelet-client' "$CLIENT_CERT_EXTENSIONS"
+  fi
   new_key "$PKI/sa.key"
   openssl pkey -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
 }
@@ -142,22 +120,6 @@ launch() {
   echo $! >"$STATE/$name.pid"
 }
 
-# wait_for SECONDS DESCRIPTION COMMAND...: poll until COMMAND succeeds.
-wait_for() {
-  local deadline=$((SECONDS + $1)) what="$2" c
-  shift 2
-  until "$@" >/dev/null 2>&1; do
-    for c in "${COMPONENTS[@]}"; do
-      if [ -f "$STATE/$c.pid" ] && ! pid_alive "$c"; then
-        tail -n 30 "$STATE/logs/$c.log" >&2 || true
-        die "$c exited while waiting for $what (log: $STATE/logs/$c.log)"
-      fi
-    done
-    [ "$SECONDS" -lt "$deadline" ] || die "timed out waiting for $what (logs: $STATE/logs)"
-    sleep 0.2
-  done
-}
-
 start_etcd() {
   local client peer
   client="$(free_port)"
@@ -172,11 +134,17 @@ start_etcd() {
 }
 
 start_apiserver() {
-  local port
-  port="$(free_port)"
+  local port="${THINKUBE_KUBE_PORT:-}" node_flags=()
+  [ -n "$port" ] || port="$(free_port)"
   echo "https://127.0.0.1:$port" >"$STATE/server"
-  launch kube-apiserver \
-    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$port" \
+  if [ -n "$NODE_IP" ]; then
+    node_flags=(--bind-address 0.0.0.0 --advertise-address "$NODE_IP"
+      --kubelet-client-certificate "$PKI/kubelet-client.crt" --kubelet-client-key "$PKI/kubelet-client.key"
+      --kubelet-certificate-authority "$PKI/ca.crt" --kubelet-preferred-address-types InternalIP)
+  else
+    node_flags=(--bind-address 127.0.0.1 --advertise-address 127.0.0.1)
+  fi
+  launch kube-apiserver "${node_flags[@]}" --secure-port "$port" \
     --etcd-servers "$(cat "$STATE/etcd-url")" \
     --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
     --client-ca-file "$PKI/ca.crt" \
@@ -254,7 +222,6 @@ cmd_start() {
   find "$STATE" -mindepth 1 -maxdepth 1 ! -name .lock -exec rm -rf {} +
   mkdir -p "$STATE/logs"
   local started=$SECONDS
-  USED_PORTS=()
   start_watchdog
   make_pki
   start_etcd

@@ -23,13 +23,16 @@ from pathlib import Path
 from typing import Dict, Optional, Sequence
 
 APISERVER_SCRIPT = Path(__file__).resolve().parent / "apiserver.sh"
+# The real node (test/node/node.sh): the whole cluster in a network namespace.
+NODE_SCRIPT = Path(__file__).resolve().parent.parent / "node" / "node.sh"
 _EXPORT_LINE = re.compile(r"^export ([A-Z_]+)='([^']*)'$")
 
 
-def unavailable_reason() -> Optional[str]:
-    """Why the kube tier cannot run here (binaries not built, tools missing), or None."""
+def unavailable_reason(node: bool = False) -> Optional[str]:
+    """Why the kube tier (with node=True: the node tier) cannot run here, or None."""
+    script = NODE_SCRIPT if node else APISERVER_SCRIPT
     result = subprocess.run(
-        ["bash", str(APISERVER_SCRIPT), "check"],
+        ["bash", str(script), "check"],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -37,17 +40,18 @@ def unavailable_reason() -> Optional[str]:
     )
     if result.returncode == 0:
         return None
-    return result.stderr.strip() or f"{APISERVER_SCRIPT} check failed"
+    return result.stderr.strip() or f"{script} check failed"
 
 
-def _apiserver(state_dir: str, *args: str, timeout: float = 300) -> str:
+def _apiserver(state_dir: str, *args: str, timeout: float = 300, node: bool = False) -> str:
+    script, prefix = (NODE_SCRIPT, "THINKUBE_NODE") if node else (APISERVER_SCRIPT, "THINKUBE_KUBE")
     result = subprocess.run(
-        ["bash", str(APISERVER_SCRIPT), *args],
+        ["bash", str(script), *args],
         # The owner pid lets the plane stop itself if this process dies without stop().
         env={
             **os.environ,
-            "THINKUBE_KUBE_STATE": state_dir,
-            "THINKUBE_KUBE_OWNER_PID": str(os.getpid()),
+            f"{prefix}_STATE": state_dir,
+            f"{prefix}_OWNER_PID": str(os.getpid()),
         },
         stdin=subprocess.DEVNULL,
         capture_output=True,
@@ -56,7 +60,7 @@ def _apiserver(state_dir: str, *args: str, timeout: float = 300) -> str:
     )
     if result.returncode != 0:
         raise RuntimeError(
-            f"apiserver.sh {args[0]} failed ({result.returncode}): {result.stderr.strip()}"
+            f"{script.name} {args[0]} failed ({result.returncode}): {result.stderr.strip()}"
         )
     return result.stdout
 
@@ -67,8 +71,13 @@ class Kube:
     A plain class, not a dataclass: dataclasses break when a module is loaded
     by path with importlib without being registered in sys.modules."""
 
-    def __init__(self, state_dir: str, exports: Dict[str, str]) -> None:
+    def __init__(self, state_dir: str, exports: Dict[str, str], node_state: Optional[str] = None) -> None:
         self.state_dir = state_dir
+        # With a node (start(node=True)): its state dir, name, IP and network namespace.
+        self.node_state = node_state
+        self.node_name = exports.get("NODE_NAME")
+        self.node_ip = exports.get("NODE_IP")
+        self.node_netns = exports.get("NODE_NETNS")
         # cluster-admin (system:masters) client-certificate identity
         self.kubeconfig = exports["KUBECONFIG"]
         self.server = exports["KUBE_SERVER"]  # https://127.0.0.1:<port>
@@ -118,9 +127,25 @@ class Kube:
         _apiserver(self.state_dir, "sa-kubeconfig", namespace, service_account, path, timeout=60)
         return path
 
+    def node_exec(self, args: Sequence[str], timeout: float = 60) -> subprocess.CompletedProcess:
+        """Runs a command inside the cluster's network namespace (node only)."""
+        if self.node_state is None:
+            raise RuntimeError("no node: start(node=True)")
+        return subprocess.run(
+            ["bash", str(NODE_SCRIPT), "exec", *args],
+            env={**os.environ, "THINKUBE_NODE_STATE": self.node_state},
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
     def stop(self) -> None:
-        """Stops the control plane and deletes state_dir."""
-        _apiserver(self.state_dir, "stop", timeout=60)
+        """Stops the control plane (and node) and deletes state_dir."""
+        if self.node_state is not None:
+            _apiserver(self.node_state, "stop", timeout=120, node=True)
+        else:
+            _apiserver(self.state_dir, "stop", timeout=60)
 
     def __enter__(self) -> "Kube":
         return self
@@ -129,23 +154,26 @@ class Kube:
         self.stop()
 
 
-def start(state_dir: Optional[str] = None) -> Optional[Kube]:
+def start(state_dir: Optional[str] = None, node: bool = False) -> Optional[Kube]:
     """Starts a control plane in state_dir (default: a fresh temp dir; start is
-    a no-op if one already runs there). Returns None when the tier is unavailable."""
-    if unavailable_reason() is not None:
+    a no-op if one already runs there); with node=True, the whole cluster with
+    a real node (test/node/node.sh). Returns None when the tier is unavailable."""
+    if unavailable_reason() is not None or (node and unavailable_reason(node=True) is not None):
         return None
     state = state_dir or tempfile.mkdtemp(prefix="thinkube-kube-")
     try:
-        _apiserver(state, "start")
+        _apiserver(state, "start", node=node)
     except Exception:
         try:
-            _apiserver(state, "stop", timeout=60)
+            _apiserver(state, "stop", timeout=120, node=node)
         except RuntimeError:
             pass
         raise
     exports = {}
-    for line in _apiserver(state, "env").splitlines():
+    for line in _apiserver(state, "env", node=node).splitlines():
         match = _EXPORT_LINE.match(line)
         if match:
             exports[match.group(1)] = match.group(2)
+    if node:
+        return Kube(os.path.join(state, "kube"), exports, node_state=state)
     return Kube(state, exports)

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { scriptCheckReason } from '../support/tier.js';
 
 const apiserverScript = join(dirname(fileURLToPath(import.meta.url)), 'apiserver.sh');
+const nodeScript = join(dirname(fileURLToPath(import.meta.url)), '..', 'node', 'node.sh');
 
 export interface CommandResult {
   stdout: string;
@@ -54,18 +55,45 @@ export interface KubeHarness {
   kubectlOk(args: string[], opts?: KubectlOptions): Promise<string>;
   /** Writes a kubeconfig that authenticates as the ServiceAccount with a fresh `kubectl create token`; returns its path. */
   serviceAccountKubeconfig(namespace: string, serviceAccount: string): Promise<string>;
-  /** Stops the control plane and deletes stateDir. */
+  /** Stops the control plane (and the node) and deletes stateDir. */
   stop(): Promise<void>;
+  /** The node, when started with `node: true`. */
+  node?: KubeNode;
+}
+
+/** The real node of test/node/node.sh: the whole cluster runs inside its network namespace. */
+export interface KubeNode {
+  /** The Node object's name. */
+  name: string;
+  /** The network namespace (`ip netns`) holding the cluster; private-range addresses exist only there. */
+  netns: string;
+  /** The node's InternalIP (inside the namespace only). */
+  ip: string;
+  /** containerd's CRI socket. */
+  containerdSocket: string;
+  /** containerd's registry host configuration directory (certs.d). */
+  registryConfigDir: string;
+  /** The registry name pods pull from (`<registry>/library/NAME:TAG`), standing in for Harbor. */
+  registry: string;
+  /** Runs a command inside the cluster's network namespace; never throws on a non-zero exit. */
+  exec(args: string[], opts?: { input?: string; timeoutMs?: number }): Promise<CommandResult>;
 }
 
 export interface StartKubeOptions {
   /** Reuse this state dir (start is a no-op if it already runs); default: a fresh temp dir. */
   stateDir?: string;
+  /** Also run a real node (kubelet, containerd, CNI, kube-proxy, CoreDNS), the whole cluster in a network namespace. */
+  node?: boolean;
 }
 
 /** Why the kube tier cannot run here (binaries not built, tools missing), or undefined. */
 export function kubeUnavailableReason(): string | undefined {
   return scriptCheckReason(apiserverScript);
+}
+
+/** Why the node tier cannot run here (node not provisioned, not root...), or undefined. */
+export function nodeUnavailableReason(): string | undefined {
+  return scriptCheckReason(nodeScript);
 }
 
 function run(
@@ -94,15 +122,20 @@ function run(
   });
 }
 
-async function apiserver(stateDir: string, args: string[], timeoutMs = 300_000): Promise<string> {
-  // The owner pid lets the plane stop itself if this process dies without stop().
-  const env = { ...process.env, THINKUBE_KUBE_STATE: stateDir, THINKUBE_KUBE_OWNER_PID: String(process.pid) };
-  const result = await run('bash', [apiserverScript, ...args], { env, timeoutMs });
+async function script(path: string, env: NodeJS.ProcessEnv, args: string[], timeoutMs: number): Promise<string> {
+  const result = await run('bash', [path, ...args], { env: { ...process.env, ...env }, timeoutMs });
   if (result.code !== 0) {
-    throw new Error(`apiserver.sh ${args[0]} failed (${result.code}): ${result.stderr.trim()}`);
+    throw new Error(`${path.split('/').pop()} ${args[0]} failed (${result.code}): ${result.stderr.trim()}`);
   }
   return result.stdout;
 }
+
+// The owner pid lets the plane (and node) stop itself if this process dies without stop().
+const apiserver = (stateDir: string, args: string[], timeoutMs = 300_000): Promise<string> =>
+  script(apiserverScript, { THINKUBE_KUBE_STATE: stateDir, THINKUBE_KUBE_OWNER_PID: String(process.pid) }, args, timeoutMs);
+
+const node = (stateDir: string, args: string[], timeoutMs = 300_000): Promise<string> =>
+  script(nodeScript, { THINKUBE_NODE_STATE: stateDir, THINKUBE_NODE_OWNER_PID: String(process.pid) }, args, timeoutMs);
 
 /** Parses the `export NAME='value'` lines that `apiserver.sh env` prints. */
 function parseExports(text: string): Record<string, string> {
@@ -117,14 +150,19 @@ function parseExports(text: string): Record<string, string> {
 /** Starts a control plane (or returns undefined when the tier is unavailable). */
 export async function startKube(options: StartKubeOptions = {}): Promise<KubeHarness | undefined> {
   if (kubeUnavailableReason() !== undefined) return undefined;
+  if (options.node === true && nodeUnavailableReason() !== undefined) return undefined;
   const stateDir = options.stateDir ?? await mkdtemp(join(tmpdir(), 'thinkube-kube-'));
+  // With a node, node.sh owns the whole cluster; its control plane's state is a subdirectory.
+  const control = options.node === true
+    ? { command: (args: string[]) => node(stateDir, args), stateDir: join(stateDir, 'kube') }
+    : { command: (args: string[]) => apiserver(stateDir, args), stateDir };
   try {
-    await apiserver(stateDir, ['start']);
+    await control.command(['start']);
   } catch (error) {
-    await apiserver(stateDir, ['stop']).catch(() => undefined);
+    await control.command(['stop']).catch(() => undefined);
     throw error;
   }
-  const vars = parseExports(await apiserver(stateDir, ['env']));
+  const vars = parseExports(await control.command(['env']));
   const required = (name: string): string => {
     const value = vars[name];
     if (value === undefined) throw new Error(`apiserver.sh env did not print ${name}`);
@@ -150,7 +188,7 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeHar
     binDir,
     kubectlPath,
     version: required('KUBE_VERSION'),
-    stateDir,
+    stateDir: control.stateDir,
     env,
     kubectl,
     async kubectlOk(args, opts) {
@@ -162,12 +200,27 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeHar
     },
     async serviceAccountKubeconfig(namespace, serviceAccount) {
       sequence += 1;
-      const file = join(stateDir, `sa-${sequence}-${namespace}-${serviceAccount}.kubeconfig`);
-      await apiserver(stateDir, ['sa-kubeconfig', namespace, serviceAccount, file], 60_000);
+      const file = join(control.stateDir, `sa-${sequence}-${namespace}-${serviceAccount}.kubeconfig`);
+      await apiserver(control.stateDir, ['sa-kubeconfig', namespace, serviceAccount, file], 60_000);
       return file;
     },
     async stop() {
-      await apiserver(stateDir, ['stop'], 60_000);
+      await control.command(['stop']);
     },
+    node: options.node === true
+      ? {
+        name: required('NODE_NAME'),
+        netns: required('NODE_NETNS'),
+        ip: required('NODE_IP'),
+        containerdSocket: required('NODE_CONTAINERD_SOCKET'),
+        registryConfigDir: required('NODE_REGISTRY_CONFIG_DIR'),
+        registry: required('NODE_REGISTRY'),
+        exec: (args, opts = {}) => run('bash', [nodeScript, 'exec', ...args], {
+          env: { ...process.env, THINKUBE_NODE_STATE: stateDir },
+          input: opts.input,
+          timeoutMs: opts.timeoutMs ?? 60_000,
+        }),
+      }
+      : undefined,
   };
 }
