@@ -142,6 +142,32 @@ describe.skipIf(nodeTierUnavailable())('a real node in the kube harness', () => 
     }, 300_000);
   });
 
+  describe('hub and proxy images, pulled from the registry', () => {
+    const runToCompletion = async (name: string, image: string, command: string[]): Promise<string> => {
+      await kube().kubectlOk(['apply', '-f', '-'], {
+        input: JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name, namespace },
+          spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: `${kube().node!.registry}/library/${image}`, imagePullPolicy: 'IfNotPresent', command }] },
+        }),
+      });
+      await kube().kubectlOk(['-n', namespace, 'wait', '--for=jsonpath={.status.phase}=Succeeded', `pod/${name}`, '--timeout=240s'], { timeoutMs: 250_000 });
+      return kube().kubectlOk(['-n', namespace, 'logs', name]);
+    };
+
+    it('k8s-hub: the chart\'s hub recipe, its pinned packages importable, as uid 1000', async () => {
+      const log = await runToCompletion('hub-image', 'k8s-hub:4.4.0', ['sh', '-c',
+        'id -u && jupyterhub --version && python3 -c "import kubespawner, oauthenticator, pycurl, jupyterhub_idle_culler; print(oauthenticator.__version__)"']);
+      expect(log).toMatch(/^1000\n5\.5\.0\n17\.4\.0\n$/);
+    }, 300_000);
+
+    it('configurable-http-proxy: the proxy from npm on Debian\'s Node.js', async () => {
+      const log = await runToCompletion('proxy-image', 'configurable-http-proxy:4.6.3', ['configurable-http-proxy', '--version']);
+      expect(log.trim()).toBe('4.6.3');
+    }, 300_000);
+  });
+
   it('stop removes the namespace, its cgroups and every process', async () => {
     const node = kube().node!;
     await kube().stop();
