@@ -56,7 +56,7 @@ def main():
     total = statistics.median(r[1] for r in rounds)
     print(f"hub start from the chart config (chart {values.chart_version}), {ROUNDS} rounds:")
     print(f"  hub + proxy start → /hub/login 200: median {serve:.2f} s  ({', '.join(f'{r[0]:.2f}' for r in rounds)})")
-    print(f"  including helm template and file layout: median {total:.2f} s")
+    print(f"  whole round (helm template, file layout, start, serve, stop): median {total:.2f} s")
     print("baseline: this is the first measurement of the chart-config start (no target yet)")
 
 

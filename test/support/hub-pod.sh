@@ -21,7 +21,9 @@ shift
 
 if [ "${THINKUBE_HUB_POD:-}" != 1 ]; then
   command -v unshare >/dev/null || { echo 'hub-pod: unshare (util-linux) is not installed' >&2; exit 1; }
-  isolate=(--mount --propagation private)
+  # A PID namespace too: when the command ends, the kernel ends everything it
+  # left behind (the hub's services, a proxy), as when a pod goes away.
+  isolate=(--mount --propagation private --pid --fork --kill-child)
   [ "${THINKUBE_HUB_POD_NET:-}" != 1 ] || isolate+=(--net)
   [ "$(id -u)" -eq 0 ] || isolate=(--user --map-root-user "${isolate[@]}")
   THINKUBE_HUB_POD=1 exec unshare "${isolate[@]}" bash "${BASH_SOURCE[0]}" "$venv" "$@"
@@ -51,4 +53,13 @@ if [ "${THINKUBE_HUB_POD_NET:-}" = 1 ]; then
   ip link set lo up
 fi
 
-exec "$@"
+# This shell is the namespace's init: the kernel delivers it only the signals
+# it handles, so it forwards them to the command, and its exit ends the rest.
+"$@" &
+child=$!
+trap 'kill -TERM "$child" 2>/dev/null' TERM INT HUP
+status=0
+while kill -0 "$child" 2>/dev/null; do
+  wait "$child" && status=0 || status=$?
+done
+exit "$status"
