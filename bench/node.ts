@@ -1,7 +1,7 @@
 /**
  * Node benchmark: the real node of test/node (kubelet, containerd, CNI,
  * kube-proxy, CoreDNS, with the control plane, all inside one network
- * namespace). Reports the cold build recorded by provision-node.sh, then, from
+ * namespace). Reports the cold build recorded by provision.sh, then, from
  * the warm cache: start until the node is Ready, a first pod (pulled from the local registry) Running, and
  * stop (which undoes every host change). Target: node Ready under 60 s.
  * Baseline in the same run: the control plane alone (test/kube) start.
@@ -54,7 +54,7 @@ try {
 const stop = seconds(t);
 
 const version = kube.version;
-console.log(`cold build (recorded by provision-node.sh): ${recorded(join(cache, version, 'node', 'build-seconds'))}`);
+console.log(`cold build (recorded by provision.sh): ${recorded(join(cache, version, 'node', 'build-seconds'))}`);
 console.log(`baseline: control plane alone, start to ready: ${fmt(planeStart)}`);
 console.log(`warm start to node Ready:                     ${fmt(ready)} (target < ${READY_TARGET_S} s, ${(ready / planeStart).toFixed(1)}x the control plane alone)`);
 console.log(`first pod Running after Ready:                ${fmt(podRunning)}`);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sourced by provision.sh and ../node/provision-node.sh: builds commands of
+# Sourced by provision.sh and ../node/provision.sh: builds commands of
 # k8s.io/kubernetes at KUBE_VERSION from Go modules (the callers set GOFLAGS,
 # GOTOOLCHAIN and CGO_ENABLED).
 

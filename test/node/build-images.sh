@@ -3,7 +3,7 @@
 # from: ONE Debian root filesystem (debootstrap, cached as the `base` image),
 # every other image derived from it by adding layers (packages from Debian,
 # PyPI or npm, installed in a chroot), all in one OCI layout so that shared
-# layers are stored once. Run by provision-node.sh, which pushes the result
+# layers are stored once. Run by provision.sh, which pushes the result
 # to the registry standing in for Harbor.
 #
 #   build-images.sh LAYOUT NAME...   build the images (tags of LAYOUT) not built yet

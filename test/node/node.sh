@@ -62,20 +62,20 @@ unavailable_reason() {
   local name
   for name in "${NODE_BINARIES[@]}"; do
     [ -x "$NODE_BIN/$name" ] || {
-      echo "$name is not built in $NODE_BIN (run test/node/provision-node.sh)"
+      echo "$name is not built in $NODE_BIN (run test/node/provision.sh)"
       return
     }
   done
   [ -f "$NODE_CACHE/images/${NODE_SANDBOX_IMAGE%%:*}.tar" ] ||
-    { echo "the pause image is not built (run test/node/provision-node.sh)"; return; }
+    { echo "the pause image is not built (run test/node/provision.sh)"; return; }
   for name in "${NODE_REGISTRY_IMAGES[@]}"; do
-    pushed "$name" || { echo "the registry does not hold library/$name (run test/node/provision-node.sh)"; return; }
+    pushed "$name" || { echo "the registry does not hold library/$name (run test/node/provision.sh)"; return; }
   done
   local tool
   for tool in runc socat iptables conntrack docker-registry ip nsenter unshare flock; do
-    command -v "$tool" >/dev/null || { echo "$tool is not installed (run test/node/provision-node.sh)"; return; }
+    command -v "$tool" >/dev/null || { echo "$tool is not installed (run test/node/provision.sh)"; return; }
   done
-  [ -x "$NODE_CNI_DIR/bridge" ] || { echo "the CNI plugins are not in $NODE_CNI_DIR (run test/node/provision-node.sh)"; return; }
+  [ -x "$NODE_CNI_DIR/bridge" ] || { echo "the CNI plugins are not in $NODE_CNI_DIR (run test/node/provision.sh)"; return; }
   [ "$(id -u)" = 0 ] || { echo 'the node needs root (network namespace, cgroups, mounts)'; return; }
   [ -d /sys/fs/cgroup/memory ] || [ -f /sys/fs/cgroup/cgroup.controllers ] || echo 'no cgroup hierarchy at /sys/fs/cgroup'
 }
@@ -287,7 +287,7 @@ EOF
 EOF
   launch containerd containerd --config "$dir/config.toml" --log-level warn
   wait_for 30 'containerd' inside "$NODE_BIN/ctr" --address "$dir/containerd.sock" version
-  # The sandbox image is built locally (provision-node.sh) and pinned: no
+  # The sandbox image is built locally (provision.sh) and pinned: no
   # public registry can be reached.
   inside "$NODE_BIN/ctr" --address "$dir/containerd.sock" -n k8s.io images import \
     --base-name "${PAUSE_IMAGE%:*}" "$NODE_CACHE/images/${NODE_SANDBOX_IMAGE%%:*}.tar" >/dev/null
@@ -520,7 +520,9 @@ cmd_start() {
     return
   fi
   exec 8>"$MACHINE_LOCK"
-  flock -n 8 || die "another node runs on this machine (lock: $MACHINE_LOCK; its state: $(cat "$MACHINE_LOCK.state" 2>/dev/null || echo unknown))"
+  # Another test run's node: wait for it to stop (one node per machine).
+  local wait="${THINKUBE_NODE_LOCK_WAIT:-240}"
+  flock -w "$wait" 8 || die "another node has run on this machine for ${wait}s (lock: $MACHINE_LOCK; its state: $(cat "$MACHINE_LOCK.state" 2>/dev/null || echo unknown))"
   echo "$STATE" >"$MACHINE_LOCK.state"
   # Whatever a node that was killed without stop left behind.
   teardown

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sourced by provision-node.sh: assembles OCI images from local files with
+# Sourced by provision.sh: assembles OCI images from local files with
 # umoci (Debian), no base image and no registry.
 
 # oci_image_archive ROOTFS OUT.tar NAME:TAG UMOCI_CONFIG_ARGS...: an OCI

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Sourced by provision-node.sh and node.sh: the OCI registry that stands in
+# Sourced by provision.sh and node.sh: the OCI registry that stands in
 # for Harbor. Debian's docker-registry (distribution 2.8) serving one storage
-# directory in the node cache: provision-node.sh pushes the locally built
+# directory in the node cache: provision.sh pushes the locally built
 # images into it (registry on the machine's 127.0.0.1 for the push), node.sh
 # serves it inside the cluster's network namespace on 127.0.0.1:5000, where
 # containerd pulls <registry>/library/NAME:TAG as a cluster pulls from Harbor.
