@@ -79,7 +79,7 @@ def test_missing_defaults_come_from_the_config(hub, fake_control, run):
 
 
 def test_image_reference_falls_back_to_the_configured_registry(hub, fake_control, run):
-    fake_control.data({"/images/jupyter": [{"name": "tk-jupyter-custom", "display_name": "Custom"}]})
+    fake_control.data({"/images/jupyter": [{"name": "tk-jupyter-fine-tuning", "display_name": "Fine tuning"}]})
 
     async def spawn():
         spawner, form = await form_for(hub)
@@ -87,7 +87,7 @@ def test_image_reference_falls_back_to_the_configured_registry(hub, fake_control
 
     pod = run(spawn())
     registry, project, tag = (hub.values["custom"]["images"][k] for k in ("registry", "project", "tag"))
-    assert pod["spec"]["containers"][0]["image"] == f"{registry}/{project}/tk-jupyter-custom:{tag}"
+    assert pod["spec"]["containers"][0]["image"] == f"{registry}/{project}/tk-jupyter-fine-tuning:{tag}"
 
 
 def test_answers_are_escaped_in_the_form(hub, fake_control, run):
