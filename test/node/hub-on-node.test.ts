@@ -137,4 +137,11 @@ describe.skipIf(unavailable)('the hub and proxy run on a real node, installed by
     // The clone-examples init container left the folder startup.sh requires (GitHub is unreachable here).
     expect(log).not.toContain('Examples repository not found');
   }, 300_000);
+
+  it('the continuous image puller runs on the node: every notebook and init-container image pulled, the node\'s pause image', async () => {
+    await kube().kubectlOk(['-n', namespace, 'rollout', 'status', 'daemonset/continuous-image-puller', '--timeout=240s'], { timeoutMs: 250_000 });
+    const [puller] = await podOf('component=continuous-image-puller');
+    expect(puller.spec.nodeName).toBe(kube().node!.name);
+    expect(puller.spec.containers.map((c) => c.image)).toEqual(['localhost/thinkube/pause:1']);
+  }, 260_000);
 });
