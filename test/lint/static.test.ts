@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tierUnavailable } from '../support/tier.js';
 import { REPO } from '../support/run-synth.js';
@@ -27,7 +29,10 @@ describe.skipIf(tierUnavailable('lint', hasShellcheck ? undefined : 'shellcheck 
 
   it('all use strict mode (set -euo pipefail, other flags allowed)', () => {
     for (const file of shellFiles) {
-      const head = spawnSync('head', ['-20', file], { cwd: REPO, encoding: 'utf8' }).stdout;
+      // The header comment, then the first command: that must be the `set`.
+      const lines = readFileSync(join(REPO, file), 'utf8').split('\n');
+      const firstCommand = lines.findIndex((line, i) => i > 0 && line.trim() !== '' && !line.startsWith('#'));
+      const head = lines.slice(0, firstCommand + 1).join('\n');
       if (/^# Sourced/m.test(head)) continue;
       // POSIX sh scripts (run by busybox images) have no pipefail: -e and -u.
       const strict = head.startsWith('#!/bin/sh\n') ? /^set -(?=[a-zA-Z]*e)(?=[a-zA-Z]*u)[a-zA-Z]+$/m

@@ -6,7 +6,7 @@
 # chowns the home with CHOWN_HOME=1|yes, grants passwordless sudo with
 # GRANT_SUDO=1|yes, then runs the command as that user; started as another
 # uid it runs the command as is (and says that sudo cannot be granted).
-set -e
+set -euo pipefail
 NB_USER="${NB_USER:-jovyan}"
 NB_UID="${NB_UID:-1000}"
 NB_GID="${NB_GID:-100}"

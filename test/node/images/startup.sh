@@ -1,11 +1,12 @@
 #!/bin/bash
 # The ENTRYPOINT of our stand-ins for Thinkube's tk-jupyter-ml-cpu and
 # tk-jupyter-ml-gpu images (family "thinkube"). Written for the tests to
-# behave as ../../../../shared/contracts/notebook-images.md describes the
-# original (thinkube/thinkube, ansible/40_thinkube/core/harbor/base-images/
+# behave as the notebook-image contract describes the original
+# (thinkube/thinkube, ansible/40_thinkube/core/harbor/base-images/
 # startup.sh.j2 at d2d0042): runs as the container user (jovyan, uid 1000),
 # prepares ~/thinkube, exits 1 when the examples clone is missing, then runs
 # its arguments, which JupyterHub passes.
+set -euo pipefail
 image="$(cat /opt/thinkube/image-name)"
 notebooks="$HOME/thinkube/notebooks"
 examples="$HOME/thinkube/examples-repo/thinkube-ai-examples"
