@@ -56,6 +56,8 @@ describe.skipIf(tierUnavailable('helm', helmUnavailableReason()))('the Z2JH char
       const secret = objects.find((m) => m.kind === 'Secret' && m.metadata.name === 'hub') as any;
       const rendered = Buffer.from(secret.data['values.yaml'], 'base64').toString();
       expect(rendered).toContain(values.hub.extraConfig[Object.keys(values.hub.extraConfig)[0]].split('\n')[0]);
+      // Strings stay strings through helm (YAML 1.1): KubeSpawner fails every spawn on a boolean env value.
+      expect(parseAllDocuments(rendered)[0].toJS().singleuser.extraEnv.JUPYTER_ENABLE_LAB).toBe('yes');
     });
   });
 

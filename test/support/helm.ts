@@ -56,7 +56,9 @@ export function withValuesFile<T>(values: Record<string, unknown>, use: (file: s
   const dir = mkdtempSync(join(tmpdir(), 'tjh-values-'));
   try {
     const file = join(dir, 'values.yaml');
-    writeFileSync(file, stringify(values));
+    // YAML 1.1 as helm reads it, like the HelmChart's valuesContent: in 1.2 a
+    // string "yes" would lose its quotes and reach the chart as a boolean.
+    writeFileSync(file, stringify(values, { version: '1.1' }));
     return use(file);
   } finally {
     rmSync(dir, { recursive: true, force: true });
