@@ -33,6 +33,8 @@ export const testConfig = (registry: string) => ({
     fixPermissions: `${registry}/library/busybox:1.35`,
     cloneExamples: `${registry}/library/git:2.39`,
   },
+  // Short, so that the chart's idle culler stops an idle notebook within the test.
+  culling: { timeoutSeconds: 30, everySeconds: 5 },
 });
 
 /**

@@ -138,6 +138,24 @@ describe.skipIf(unavailable)('the hub and proxy run on a real node, installed by
     expect(log).not.toContain('Examples repository not found');
   }, 300_000);
 
+  it('the chart\'s idle culler stops alice\'s idle server: the hub forgets it and the pod is gone', async () => {
+    // culling.timeoutSeconds 30, everySeconds 5 (testConfig): the server has been idle since it started.
+    let servers: Record<string, unknown> = { '': {} };
+    for (let i = 0; i < 150 && servers[''] !== undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      servers = JSON.parse((await request('GET', '/hub/api/users/alice')).body).servers;
+    }
+    expect(servers, 'the culler never stopped the server').toEqual({});
+    const hubLog = await kube().kubectlOk(['-n', namespace, 'logs', 'deployment/hub', '--tail=400']);
+    expect(hubLog).toMatch(/DELETE \/hub\/api\/users\/alice\/server \(jupyterhub-idle-culler@/);
+    let pods = await podOf('component=singleuser-server,hub.jupyter.org/username=alice');
+    for (let i = 0; i < 60 && pods.length > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      pods = await podOf('component=singleuser-server,hub.jupyter.org/username=alice');
+    }
+    expect(pods.map((p) => p.metadata.name)).toEqual([]);
+  }, 300_000);
+
   it('the continuous image puller runs on the node: every notebook and init-container image pulled, the node\'s pause image', async () => {
     await kube().kubectlOk(['-n', namespace, 'rollout', 'status', 'daemonset/continuous-image-puller', '--timeout=240s'], { timeoutMs: 250_000 });
     const [puller] = await podOf('component=continuous-image-puller');

@@ -114,10 +114,16 @@ describe.skipIf(nodeTierUnavailable())('a real node in the kube harness', () => 
       const phase = await kube().kubectlOk(['-n', namespace, 'get', 'pod', name, '-o', 'jsonpath={.status.phase}']);
       return { phase, log: await kube().kubectlOk(['-n', namespace, 'logs', name]) };
     };
+    // As in the pod we build: the examples clone and the user's notebooks are
+    // volumes, so the folders the runtime creates for their mount points
+    // (root-owned) are never ones startup.sh must write into.
     const examples = {
-      mounts: [{ name: 'examples', mountPath: '/home/jovyan/thinkube/examples-repo/thinkube-ai-examples' }],
+      mounts: [
+        { name: 'examples', mountPath: '/home/jovyan/thinkube/examples-repo/thinkube-ai-examples' },
+        { name: 'notebooks', mountPath: '/home/jovyan/thinkube/notebooks' },
+      ],
     };
-    const examplesVolume = [{ name: 'examples', emptyDir: {} }];
+    const examplesVolume = [{ name: 'examples', emptyDir: {} }, { name: 'notebooks', emptyDir: {} }];
     const versions = 'id -u; jupyterhub-singleuser --version; jupyter lab --version';
 
     it.each(['tk-jupyter-ml-cpu', 'tk-jupyter-ml-gpu'])('%s (family thinkube): startup.sh runs the args as uid 1000, with jupyterhub-singleuser and JupyterLab', async (image) => {
