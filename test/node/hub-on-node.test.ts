@@ -156,6 +156,30 @@ describe.skipIf(unavailable)('the hub and proxy run on a real node, installed by
     expect(pods.map((p) => p.metadata.name)).toEqual([]);
   }, 300_000);
 
+  it('the hub spawns a tk-jupyter-scipy notebook (family docker-stacks): start.sh as root grants sudo, Jupyter runs as jovyan', async () => {
+    expect((await request('POST', '/hub/api/users/bob')).status).toBe(201);
+    const start = await request('POST', '/hub/api/users/bob/server', { profile: 'custom', image: 'tk-jupyter-scipy' });
+    expect([201, 202], start.body).toContain(start.status);
+    let ready = false;
+    for (let i = 0; i < 240 && !ready; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      ready = JSON.parse((await request('GET', '/hub/api/users/bob')).body).servers['']?.ready === true;
+    }
+    const [pod] = await podOf('component=singleuser-server,hub.jupyter.org/username=bob');
+    expect(ready, pod ? (await kube().kubectl(['-n', namespace, 'describe', 'pod', pod.metadata.name])).stdout : 'no pod').toBe(true);
+    const notebook = pod.spec.containers.find((c) => c.image === `${kube().node!.registry}/library/tk-jupyter-scipy:1`)!;
+    // Family docker-stacks: the container starts as root so that start.sh can grant sudo, then drops to jovyan.
+    expect(notebook.securityContext?.runAsUser).toBe(0);
+    expect(notebook.args?.[0]).toBe('start.sh');
+    const log = await kube().kubectlOk(['-n', namespace, 'logs', pod.metadata.name, '-c', notebook.name]);
+    expect(log).toContain('start.sh: granting jovyan passwordless sudo');
+    expect(log).toMatch(/Jupyter Server .* is running at/);
+    const jupyterUids = await kube().kubectlOk(['-n', namespace, 'exec', pod.metadata.name, '-c', notebook.name, '--', 'bash', '-c',
+      // The Python process of the server (tini and sudo above it carry the command line too, as root).
+      'for p in /proc/[0-9]*; do grep -qs jupyterhub-singleuser "$p/cmdline" && awk \'/^Name:/ {n = $2} /^Uid:/ {u = $2} END {if (n !~ /^(tini|sudo|bash|sh)$/) print u}\' "$p/status"; done | sort -u']);
+    expect(jupyterUids.trim()).toBe('1000');
+  }, 300_000);
+
   it('the continuous image puller runs on the node: every notebook and init-container image pulled, the node\'s pause image', async () => {
     await kube().kubectlOk(['-n', namespace, 'rollout', 'status', 'daemonset/continuous-image-puller', '--timeout=240s'], { timeoutMs: 250_000 });
     const [puller] = await podOf('component=continuous-image-puller');
