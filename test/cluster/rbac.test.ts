@@ -58,6 +58,8 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('least-privile
   });
 
   const python = hubPython();
+  // Each kubeSpawnerPod renders the chart with helm and runs the chart's hub config: 10 to 20 s on a loaded 2-core CI machine.
+  const KUBESPAWNER_TIMEOUT = 60_000;
   it.skipIf(tierUnavailable('python', python.reason))('the pod KubeSpawner builds gets a token in the discovery init container only', async () => {
     const k = kube();
     const pod = kubeSpawnerPod(python.python!, configFile(mkdtempSync(join(tmpdir(), 'tjh-rbac-')), CONFIG));
@@ -72,7 +74,7 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('least-privile
     const byName = Object.fromEntries(admitted.spec.initContainers.map((c: any) => [c.name, c]));
     expect(mountsOf(byName['service-discovery'])).toContain(TOKEN_PATH);
     for (const name of ['fix-permissions', 'clone-examples']) expect(mountsOf(byName[name])).not.toContain(TOKEN_PATH);
-  });
+  }, KUBESPAWNER_TIMEOUT);
 
   it.skipIf(tierUnavailable('python', python.reason))('admits two users\' pods, each mounting its own folder of the notebooks claim', async () => {
     const k = kube();
@@ -89,5 +91,5 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('least-privile
       folders[user] = notebooks.subPath;
     }
     expect(new Set(Object.values(folders)).size).toBe(2);
-  });
+  }, 2 * KUBESPAWNER_TIMEOUT);
 });
