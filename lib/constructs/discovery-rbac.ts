@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { readAsset } from '../assets.js';
 import { type Config, DEFAULTS, resolveConfig } from '../config/index.js';
+import type { DiscoveryIdentity } from '../model/notebook-pod.js';
 
 /** File name of the init script inside its ConfigMap and mount. */
 export const DISCOVERY_SCRIPT_FILE = 'service-discovery-init.sh';
@@ -39,7 +40,7 @@ export interface DiscoveryRbacProps {
  * service registration (`thinkube-service-config`), which exports
  * `JUPYTERHUB_URL` to other Thinkube components.
  */
-export class DiscoveryRbacConstruct extends Construct {
+export class DiscoveryRbacConstruct extends Construct implements DiscoveryIdentity {
   /** The ServiceAccount's name. */
   public readonly serviceAccountName: string;
   /** Name of the ConfigMap holding the init script under `scriptFileName`. */

@@ -2,22 +2,8 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { type Config, resolveConfig } from '../config/index.js';
-import type { Volume, VolumeMount } from '../values/kubernetes-types.js';
-
-/** Where the notebook container sees each volume; never `/home/jovyan` itself (it would hide the image's ~/.local). */
-export const MOUNT_PATHS = {
-  notebooks: '/home/jovyan/thinkube/notebooks',
-  datasets: '/home/jovyan/thinkube/datasets',
-  models: '/home/jovyan/thinkube/models',
-  scratch: '/home/jovyan/scratch',
-  examples: '/home/jovyan/thinkube/examples-repo',
-  serviceEnv: '/home/jovyan/.config/thinkube',
-} as const;
-
-export type SharedVolume = 'notebooks' | 'datasets' | 'models';
-
-/** The folder of the notebooks claim holding one workspace per user (the playbook's shared files stay at the root). */
-export const WORKSPACES_FOLDER = 'users';
+import type { Volume, VolumeMount } from '../model/kubernetes-types.js';
+import { MOUNT_PATHS, type NotebookStorage, type SharedVolume, WORKSPACES_FOLDER } from '../model/notebook-pod.js';
 
 export interface StorageProps {
   /**
@@ -34,7 +20,7 @@ export interface StorageProps {
  * notebooks claim (unless `storage.sharedNotebooks`); datasets and models are
  * shared whole.
  */
-export class StorageConstruct extends Construct {
+export class StorageConstruct extends Construct implements NotebookStorage {
   /** Claim names by purpose. */
   public readonly claimNames: Readonly<Record<SharedVolume, string>>;
   /** The PersistentVolumeClaim objects by purpose (patch them with `addJsonPatch`). */

@@ -1,6 +1,5 @@
 import type { Config } from '../config/index.js';
-import type { DiscoveryRbacConstruct } from '../constructs/discovery-rbac.js';
-import type { StorageConstruct } from '../constructs/storage.js';
+import type { DiscoveryIdentity, NotebookStorage } from '../model/notebook-pod.js';
 import { authValues } from './auth.js';
 import { brandingValues } from './branding.js';
 import { customValues } from './custom.js';
@@ -17,7 +16,7 @@ export { escapeBraces } from './singleuser.js';
 export { type NotebookStart, notebookStart, notebookStartValues } from './notebook-start.js';
 
 /** The complete Z2JH values: one builder per concern, then the config's `extraValues` on top. */
-export function buildValues(config: Config, storage: StorageConstruct, discovery: DiscoveryRbacConstruct): Values {
+export function buildValues(config: Config, storage: NotebookStorage, discovery: DiscoveryIdentity): Values {
   return mergeAll(
     hubValues(config),
     authValues(config),

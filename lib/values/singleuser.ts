@@ -1,9 +1,8 @@
 import { readAsset } from '../assets.js';
 import type { Config } from '../config/index.js';
-import type { DiscoveryRbacConstruct } from '../constructs/discovery-rbac.js';
-import { MOUNT_PATHS, type StorageConstruct } from '../constructs/storage.js';
+import type { Container, EnvVar, Volume } from '../model/kubernetes-types.js';
+import { type DiscoveryIdentity, MOUNT_PATHS, type NotebookStorage } from '../model/notebook-pod.js';
 import { imageReference, splitImage } from './images.js';
-import type { Container, EnvVar, Volume } from './kubernetes-types.js';
 import type { Values } from './merge.js';
 import { JOVYAN_UID, SERVICE_ENV_VARIABLE, defaultImageStart } from './notebook-start.js';
 
@@ -31,7 +30,7 @@ function shell(image: string, name: string, script: string, extra: Omit<Containe
  * notebooks claim (lib/notebook/fix-permissions.sh). NOTEBOOK_WORKSPACE is left
  * unescaped: KubeSpawner expands it to the user's folder.
  */
-function fixPermissions(config: Config, storage: StorageConstruct): Container {
+function fixPermissions(config: Config, storage: NotebookStorage): Container {
   const purposes = ['notebooks', 'datasets', 'models'] as const;
   return shell(config.images.fixPermissions, 'fix-permissions', readAsset('notebook/fix-permissions.sh'), {
     env: [
@@ -49,7 +48,7 @@ function fixPermissions(config: Config, storage: StorageConstruct): Container {
  * folder, so lib/notebook/clone-examples.sh leaves an empty one with a notice
  * when the clone fails or the examples are off.
  */
-function cloneExamples(config: Config, storage: StorageConstruct): Container {
+function cloneExamples(config: Config, storage: NotebookStorage): Container {
   const repository = config.examples.enabled ? config.examples.repository : '';
   return shell(config.images.cloneExamples, 'clone-examples', readAsset('notebook/clone-examples.sh'), {
     env: [
@@ -62,7 +61,7 @@ function cloneExamples(config: Config, storage: StorageConstruct): Container {
   });
 }
 
-function serviceDiscovery(config: Config, storage: StorageConstruct, discovery: DiscoveryRbacConstruct): Container {
+function serviceDiscovery(config: Config, storage: NotebookStorage, discovery: DiscoveryIdentity): Container {
   return {
     name: 'service-discovery',
     image: imageReference(config, config.images.serviceDiscovery),
@@ -83,7 +82,7 @@ function serviceDiscovery(config: Config, storage: StorageConstruct, discovery: 
 }
 
 /** The token only the discovery init container mounts (the pod itself automounts none). */
-function discoveryVolumes(discovery: DiscoveryRbacConstruct): Volume[] {
+function discoveryVolumes(discovery: DiscoveryIdentity): Volume[] {
   return [
     { name: DISCOVERY_SCRIPT_VOLUME, configMap: { name: discovery.scriptConfigMapName, defaultMode: 0o555 } },
     {
@@ -135,7 +134,7 @@ function postStartScript(): string {
 }
 
 /** The notebook pod, in Z2JH `singleuser` keys (plus the KubeSpawner traits the chart has no key for). */
-export function singleuserValues(config: Config, storage: StorageConstruct, discovery: DiscoveryRbacConstruct): Values {
+export function singleuserValues(config: Config, storage: NotebookStorage, discovery: DiscoveryIdentity): Values {
   const r = config.resources;
   // The chart's default image; the spawn form sets these per chosen image.
   const start = defaultImageStart(config);
