@@ -1,23 +1,10 @@
 import type ClientRepresentation from '@keycloak/keycloak-admin-client/lib/defs/clientRepresentation.js';
-import type { Config } from '../config/index.js';
+import { type Config, oauthCallbackUrl, postLogoutRedirectUris } from '../config/index.js';
 import { OWNER_ATTRIBUTE } from './client-ownership.js';
 import { OWNER } from './owner.js';
 
 /** Keycloak keeps a client's post-logout redirect URIs in this attribute, joined by '##'. */
 export const POST_LOGOUT_ATTRIBUTE = 'post.logout.redirect.uris';
-
-/** The hub's OAuth callback, as GenericOAuthenticator sends it. */
-export function hubCallbackUrl(config: Config): string {
-  return `${config.hubUrl}/hub/oauth_callback`;
-}
-
-/**
- * Where Keycloak may send the browser after logout: the URL the hub's logout
- * link names (`post_logout_redirect_uri`) and the hub itself.
- */
-export function postLogoutRedirectUris(config: Config): string[] {
-  return [...new Set([config.keycloak.logoutRedirectUrl, config.hubUrl, `${config.hubUrl}/*`])];
-}
 
 /**
  * The fields of the hub's OIDC client that this command owns (spec:
@@ -38,7 +25,7 @@ export function desiredClient(config: Config): ClientRepresentation {
     implicitFlowEnabled: false,
     serviceAccountsEnabled: false,
     fullScopeAllowed: true,
-    redirectUris: [hubCallbackUrl(config)],
+    redirectUris: [oauthCallbackUrl(config)],
     webOrigins: [config.hubUrl],
     attributes: { [POST_LOGOUT_ATTRIBUTE]: postLogoutRedirectUris(config).join('##'), [OWNER_ATTRIBUTE]: OWNER },
   };

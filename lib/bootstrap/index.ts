@@ -1,5 +1,5 @@
 export { type BootstrapKeycloakOptions, bootstrapKeycloak } from './bootstrap-keycloak.js';
-export { desiredClient, desiredDefaultScopes, hubCallbackUrl, postLogoutRedirectUris } from './desired-client.js';
+export { desiredClient, desiredDefaultScopes } from './desired-client.js';
 export { BootstrapError } from './errors.js';
 export { ExitCode } from './exit-codes.js';
 export { GROUPS_MAPPER_NAME } from './groups-mapper.js';

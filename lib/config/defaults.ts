@@ -23,6 +23,8 @@ export const DEFAULTS = {
     oidcSecretName: 'jupyterhub-oidc-secret',
     usernameClaim: 'preferred_username',
     scopes: ['openid', 'profile', 'email'],
+    allowedGroups: [],
+    adminGroups: [],
     groupsClaimName: 'groups',
     logoutRedirectHostnamePrefix: 'control',
   },
@@ -81,9 +83,16 @@ export const DEFAULTS = {
     enabled: true,
     repository: 'https://github.com/thinkube/thinkube-ai-examples.git',
   },
+  discovery: {
+    secretAllowList: [],
+    // Props of DiscoveryRbacConstruct, not config fields.
+    serviceAccountName: 'jupyter-service-discovery',
+    clusterRoleName: 'jupyter-configmap-reader',
+  },
   ingress: {
     className: 'nginx',
     tlsSecretName: 'jupyterhub-tls-secret',
+    annotations: {},
   },
   tls: {
     copyWildcardCertificate: true,
@@ -111,4 +120,5 @@ export const DEFAULTS = {
   branding: {
     announcement: "Welcome to Thinkube AI Lab - Thinkube's intelligent notebook laboratory",
   },
+  extraValues: {},
 } as const;

@@ -80,8 +80,8 @@ export function resolveConfig(raw: unknown = {}, source?: string): Config {
   const hostname = input.hostname ?? `${DEFAULTS.hostnamePrefix}.${domainName}`;
   const keycloakAdmin = input.keycloak?.adminUsername ?? DEFAULTS.keycloak.adminUsername;
   const d = DEFAULTS;
-  const allowedGroups = input.keycloak?.allowedGroups ?? [];
-  const adminGroups = input.keycloak?.adminGroups ?? [];
+  const allowedGroups = input.keycloak?.allowedGroups ?? d.keycloak.allowedGroups;
+  const adminGroups = input.keycloak?.adminGroups ?? d.keycloak.adminGroups;
   const config: Config = {
     domainName,
     namespace: input.namespace ?? d.namespace,
@@ -116,11 +116,11 @@ export function resolveConfig(raw: unknown = {}, source?: string): Config {
     spawner: { ...d.spawner, ...input.spawner },
     thinkubeControl: { ...d.thinkubeControl, ...input.thinkubeControl },
     examples: { ...d.examples, ...input.examples },
-    discovery: { secretAllowList: input.discovery?.secretAllowList ?? [] },
+    discovery: { secretAllowList: input.discovery?.secretAllowList ?? d.discovery.secretAllowList },
     ingress: {
       className: input.ingress?.className ?? d.ingress.className,
       tlsSecretName: input.ingress?.tlsSecretName ?? d.ingress.tlsSecretName,
-      annotations: input.ingress?.annotations ?? {},
+      annotations: input.ingress?.annotations ?? d.ingress.annotations,
     },
     tls: {
       copyWildcardCertificate: input.tls?.copyWildcardCertificate ?? d.tls.copyWildcardCertificate,
@@ -136,7 +136,7 @@ export function resolveConfig(raw: unknown = {}, source?: string): Config {
     },
     anthropicApiKey: { ...d.anthropicApiKey, ...input.anthropicApiKey },
     branding: { ...d.branding, ...input.branding },
-    extraValues: input.extraValues ?? {},
+    extraValues: input.extraValues ?? d.extraValues,
   };
   const problems = semanticProblems(config);
   if (problems.length > 0) throw new ConfigError(problems, source);

@@ -54,8 +54,8 @@ export class DiscoveryRbacConstruct extends Construct implements DiscoveryIdenti
     super(scope, id);
     const config = props.config ?? resolveConfig({});
     const namespace = config.namespace;
-    this.serviceAccountName = props.serviceAccountName ?? 'jupyter-service-discovery';
-    const clusterRoleName = props.clusterRoleName ?? 'jupyter-configmap-reader';
+    this.serviceAccountName = props.serviceAccountName ?? DEFAULTS.discovery.serviceAccountName;
+    const clusterRoleName = props.clusterRoleName ?? DEFAULTS.discovery.clusterRoleName;
     const defaultBindingName = `${this.serviceAccountName}-binding`;
     const clusterRoleBindingName = props.clusterRoleBindingName
       ?? (namespace === DEFAULTS.namespace ? defaultBindingName : `${defaultBindingName}-${namespace}`);

@@ -42,6 +42,21 @@ THINKUBE_MEMORY_UNITS = {
 }
 
 
+def thinkube_setting(key, valid, expected):
+    """custom.<key> from the values. lib/values/custom.ts always writes these
+    settings, with the defaults of lib/config/defaults.ts: a missing or
+    malformed one means values not made by this project's synth (or edited by
+    hand), so the hub stops with a message naming the key instead of guessing
+    a default that could differ from the TypeScript one."""
+    value = get_config(f"custom.{key}")
+    if value is None or not valid(value):
+        found = "missing" if value is None else f"{value!r}, not {expected}"
+        raise ValueError(
+            f"hub values: custom.{key} is {found}; render the values with this project "
+            f"(npm run synth) and apply them, or fix custom.{key} in hub.extraValues")
+    return value
+
+
 def thinkube_image_settings():
     """Where images are pulled from when thinkube-control's metadata doesn't say."""
     def text(key, default, pattern):

@@ -10,7 +10,8 @@
 # it is. What thinkube-control says reaches the log only with control
 # characters escaped, so an answer cannot forge log lines.
 # Uses from 10-thinkube-cluster-data.py: thinkube_loads, thinkube_unprintable,
-# thinkube_parse_images, thinkube_parse_nodes, thinkube_parse_defaults; from
+# thinkube_parse_images, thinkube_parse_nodes, thinkube_parse_defaults,
+# thinkube_setting; from
 # 15-thinkube-http.py: ThinkubeHttp.
 
 import asyncio
@@ -109,10 +110,21 @@ def thinkube_error_detail(response, body):
     return f": {detail[:120]}" if isinstance(detail, str) else ""
 
 
+def thinkube_control_paths():
+    """The endpoint paths below the base URL, from custom.thinkubeControl.paths
+    (lib/model/thinkube-control.ts, which preflight requests too)."""
+    return {
+        name: thinkube_setting(f"thinkubeControl.paths.{name}",
+                               lambda v: isinstance(v, str) and v.startswith("/"), "a path starting with /")
+        for name in ("images", "nodes", "defaults")
+    }
+
+
 class ThinkubeControl:
     """The three reads the spawn form needs, parameters from custom.thinkubeControl."""
 
-    def __init__(self, base_url, timeout, ttl, clock=time.monotonic):
+    def __init__(self, base_url, timeout, ttl, clock=time.monotonic, paths=None):
+        paths = paths or thinkube_control_paths()
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.ttl = ttl
@@ -121,11 +133,11 @@ class ThinkubeControl:
         self.retry_after = min(10, ttl)
         self.clock = clock
         self.http = ThinkubeHttp()
-        self.images = ThinkubeEndpoint(self, "/images/jupyter", thinkube_parse_images,
+        self.images = ThinkubeEndpoint(self, paths["images"], thinkube_parse_images,
                                        lambda v: f"{len(v)} images")
-        self.nodes = ThinkubeEndpoint(self, "/cluster/resources", thinkube_parse_nodes,
+        self.nodes = ThinkubeEndpoint(self, paths["nodes"], thinkube_parse_nodes,
                                       lambda v: f"{len(v)} nodes")
-        self.defaults = ThinkubeEndpoint(self, "/jupyterhub/config", thinkube_parse_defaults,
+        self.defaults = ThinkubeEndpoint(self, paths["defaults"], thinkube_parse_defaults,
                                          lambda v: f"defaults {v}")
 
     async def read(self):

@@ -2,6 +2,7 @@ import {
   ApiextensionsV1Api, CoreV1Api, type KubeConfig, NetworkingV1Api, StorageV1Api, type V1Ingress,
 } from '@kubernetes/client-node';
 import type { Config } from '../config/index.js';
+import { THINKUBE_CONTROL_PATHS } from '../model/thinkube-control.js';
 import { LEGACY_INGRESS_NAME } from '../teardown/legacy.js';
 
 /** The outcome of one preflight check; `detail` never holds secret values. */
@@ -160,7 +161,7 @@ export function duplicateIngressCheck(kube: KubeConfig, config: Config): Check {
 }
 
 export function thinkubeControlCheck(baseUrl: string, timeoutMs: number): Check {
-  const url = `${baseUrl.replace(/\/+$/, '')}/images/jupyter`;
+  const url = `${baseUrl.replace(/\/+$/, '')}${THINKUBE_CONTROL_PATHS.images}`;
   const name = `thinkube-control ${url}`;
   return async () => {
     let response: Response;

@@ -1,27 +1,5 @@
-import { type Config, usesGroups } from '../config/index.js';
+import { type Config, keycloakEndpoint, keycloakLogoutUrl, oauthCallbackUrl, usesGroups } from '../config/index.js';
 import type { Values } from './merge.js';
-
-/** The Keycloak endpoint of the configured realm, e.g. `auth` or `token`. */
-export function keycloakEndpoint(config: Config, endpoint: string): string {
-  return `${config.keycloak.url}/realms/${encodeURIComponent(config.keycloak.realm)}/protocol/openid-connect/${endpoint}`;
-}
-
-/**
- * Keycloak's logout URL in the form Keycloak 18+ accepts: `post_logout_redirect_uri`
- * plus `client_id` (the old `redirect_uri` parameter was removed).
- */
-export function keycloakLogoutUrl(config: Config): string {
-  const query = new URLSearchParams({
-    post_logout_redirect_uri: config.keycloak.logoutRedirectUrl,
-    client_id: config.keycloak.clientId,
-  });
-  return `${keycloakEndpoint(config, 'logout')}?${query}`;
-}
-
-/** The hub's OAuth callback URL, which Keycloak must list as a redirect URI. */
-export function oauthCallbackUrl(config: Config): string {
-  return `${config.hubUrl}/hub/oauth_callback`;
-}
 
 /**
  * Group-based login and admin rights (OAuthenticator 17): `manage_groups` is

@@ -1,4 +1,5 @@
 import type { Config } from '../config/index.js';
+import { THINKUBE_CONTROL_PATHS } from '../model/thinkube-control.js';
 import type { Values } from './merge.js';
 import { notebookStartValues } from './notebook-start.js';
 
@@ -6,7 +7,7 @@ import { notebookStartValues } from './notebook-start.js';
 export function customValues(config: Config): Values {
   return {
     custom: {
-      thinkubeControl: { ...config.thinkubeControl },
+      thinkubeControl: { ...config.thinkubeControl, paths: { ...THINKUBE_CONTROL_PATHS } },
       images: {
         registry: config.harbor.registry,
         project: config.harbor.project,

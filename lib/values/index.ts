@@ -9,7 +9,6 @@ import { type Values, mergeAll } from './merge.js';
 import { networkPolicyValues } from './network-policy.js';
 import { singleuserValues } from './singleuser.js';
 
-export { keycloakEndpoint, keycloakLogoutUrl, oauthCallbackUrl } from './auth.js';
 export { imageReference } from './images.js';
 export { type Values, deepMerge, mergeAll } from './merge.js';
 export { escapeBraces } from './singleuser.js';

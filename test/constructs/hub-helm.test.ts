@@ -6,6 +6,7 @@ import {
   type Config, DiscoveryRbacConstruct, HubHelmConstruct, StorageConstruct, escapeBraces, notebookStart, notebookStartValues,
   resolveConfig,
 } from '../../lib/index.js';
+import { THINKUBE_CONTROL_PATHS } from '../../lib/model/thinkube-control.js';
 import { customConfig, exampleConfig } from '../support/configs.js';
 import { find, synthChart, valuesOf } from '../support/synth.js';
 import { summarizeHubPython } from '../support/values-snapshot.js';
@@ -247,7 +248,13 @@ describe('HubHelmConstruct: hub-side files', () => {
   it('passes the hub Python its parameters under custom', () => {
     const { values } = synthHub(customConfig);
     expect(values.custom).toEqual({
-      thinkubeControl: { url: 'http://backend.thinkube-control.svc.cluster.local:8000/api/v1', timeoutSeconds: 2, cacheTtlSeconds: 60 },
+      thinkubeControl: {
+        url: 'http://backend.thinkube-control.svc.cluster.local:8000/api/v1',
+        timeoutSeconds: 2,
+        cacheTtlSeconds: 60,
+        // The one definition preflight requests too.
+        paths: THINKUBE_CONTROL_PATHS,
+      },
       images: { registry: 'registry.acme.io', project: 'ml', tag: '2026.11', fallback: ['tk-jupyter-ml-cpu'] },
       resources: { cpuLimit: 2, cpuGuarantee: 0.5, memoryLimitGi: 4, memoryGuaranteeGi: 1, minMemoryGi: 1, gpuLimit: 0 },
       notebookStart: notebookStartValues(customConfig),

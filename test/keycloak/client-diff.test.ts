@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diffClient } from '../../lib/bootstrap/client-diff.js';
-import { desiredClient, postLogoutRedirectUris } from '../../lib/bootstrap/desired-client.js';
-import { resolveConfig } from '../../lib/config/index.js';
+import { desiredClient } from '../../lib/bootstrap/desired-client.js';
+import { postLogoutRedirectUris, resolveConfig } from '../../lib/config/index.js';
 
 const config = resolveConfig({ domainName: 'example.com' });
 

@@ -20,6 +20,9 @@ def test_parameters_come_from_custom_values(default_values):
     control = hub.namespace["thinkube_control"]
     assert control.base_url == "http://backend.thinkube-control.svc.cluster.local:8000/api/v1"
     assert (control.timeout, control.ttl) == (2, 60)
+    paths = default_values["custom"]["thinkubeControl"]["paths"]
+    assert (control.images.path, control.nodes.path, control.defaults.path) == (
+        paths["images"], paths["nodes"], paths["defaults"])
     assert callable(hub.config.KubeSpawner.profile_list)
 
 
