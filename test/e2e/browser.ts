@@ -12,8 +12,24 @@ import { REPO } from '../support/run-synth.js';
 export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = join(REPO, 'test-artifacts', 'e2e');
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true });
+const IN_CLUSTER = join(REPO, 'test', 'e2e', 'chromium-in-cluster.sh');
+
+/** Where the browser runs: inside the test cluster's network namespace, with host names mapped to in-cluster addresses. */
+export interface BrowserPlacement {
+  /** The environment that names the cluster to chromium-in-cluster.sh (KubeNode.netExec.env). */
+  readonly env: Record<string, string>;
+  /** Host name → address, as a DNS record of the user's network would resolve them. */
+  readonly hosts: Record<string, string>;
+}
+
+export function launchChromium(placement: BrowserPlacement): Promise<Browser> {
+  const rules = Object.entries(placement.hosts).map(([host, address]) => `MAP ${host} ${address}`).join(', ');
+  return chromium.launch({
+    executablePath: IN_CLUSTER,
+    headless: true,
+    args: [`--host-resolver-rules=${rules}`],
+    env: { ...process.env, ...placement.env },
+  });
 }
 
 /** Saves a full-page screenshot under test-artifacts/e2e/; returns its path. */

@@ -1,69 +1,82 @@
 /**
- * Everything around the hub in the end-to-end chain, as a user would set it
- * up: real Keycloak and a real kube-apiserver, the fake thinkube-control, a
- * config file pointing at them, `npm run synth`, `kubectl apply` of the
- * output (all but the HelmChart, whose values the local hub runs instead) and
- * `npm run bootstrap:keycloak`.
+ * Everything around the browser in the end-to-end chain, set up as a user
+ * would: a real Keycloak on the machine, the test cluster with its real node
+ * (test/node), the fake thinkube-control, a config file pointing at them,
+ * `npm run bootstrap:keycloak`, `npm run synth`, `kubectl apply` of the output
+ * and the chart installed by the real helm from the HelmChart's values
+ * (test/node/hub-install.ts). The hub and proxy then run as pods on the node,
+ * and KubeSpawner starts the notebooks there.
+ *
+ * Keycloak and the fake thinkube-control listen on the machine's 127.0.0.1;
+ * `node.publish` makes them reachable inside the cluster's network namespace
+ * at the node's address, where the hub pod and the browser reach them under
+ * one URL each (the bootstrap runs inside too, so the issuer, the redirect
+ * URIs and the token endpoint are the same for all).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
-import { type KeycloakHarness, freePort, keycloakUnavailableReason, startKeycloak } from '../keycloak/harness.js';
-import { type KubeHarness, kubeUnavailableReason, startKube } from '../kube/harness.js';
-import { helmUnavailableReason } from '../support/helm.js';
-import { REPO, runSynth } from '../support/run-synth.js';
-import type { Manifest } from '../support/synth.js';
-import { CHROMIUM } from './browser.js';
+import { stringify } from 'yaml';
+import { type KeycloakHarness, keycloakUnavailableReason, startKeycloak } from '../keycloak/harness.js';
+import { TEST_GROUPS } from '../keycloak/realm-fixture.js';
+import { type KubeHarness, nodeUnavailableReason, startKube } from '../kube/harness.js';
+import { type HubOnNode, installHubOnNode, testConfig } from '../node/hub-install.js';
 import { type FakeThinkubeControl, startFakeThinkubeControl } from '../support/fake-thinkube-control.js';
+import { helmUnavailableReason } from '../support/helm.js';
+import { REPO } from '../support/run-synth.js';
+import { CHROMIUM } from './browser.js';
 
 export const NAMESPACE = 'jupyterhub';
+export const HUB_HOST = 'jupyter.thinkube.test';
 const cli = join(REPO, 'lib', 'cli', 'index.ts');
 const tsx = join(REPO, 'node_modules', '.bin', 'tsx');
+/** Where Keycloak and thinkube-control answer inside the cluster's namespace (on the node's address). */
+const KEYCLOAK_PORT = 8080;
+const CONTROL_PORT = 8000;
 
-/** The hub-runtime venv's python (test/python/venv-path.sh), or undefined when it is not built. */
-export function hubPython(): string | undefined {
-  const venv = execFileSync('bash', ['-c', 'source test/python/venv-path.sh && echo "$HUB_VENV"'], { cwd: REPO, encoding: 'utf8' }).trim();
-  return existsSync(join(venv, '.complete')) ? join(venv, 'bin', 'python') : undefined;
-}
+/** A service discovery ConfigMap (shared/contracts/service-discovery.md) whose variable the notebooks must see. */
+export const DISCOVERED = { namespace: 'gitea', name: 'E2E_GITEA_URL', value: 'https://git.thinkube.test/ünïcode?a=1&b=$HOME' };
+
+/** The notebook images of the test, as thinkube-control lists them, with their family. */
+export const IMAGES = [
+  { name: 'tk-jupyter-scipy', label: 'Scientific Python', family: 'docker-stacks' },
+  { name: 'tk-jupyter-ml-cpu', label: 'Machine Learning (CPU)', family: 'thinkube' },
+  { name: 'tk-jupyter-ml-gpu', label: 'Machine Learning (GPU)', family: 'thinkube' },
+] as const;
 
 /** Why the end-to-end tier cannot run here, or undefined. */
 export function e2eUnavailableReason(): string | undefined {
   if (!existsSync(CHROMIUM)) return `${CHROMIUM} missing (bash test/e2e/provision.sh installs Debian's chromium)`;
-  if (!existsSync(join(REPO, 'node_modules', '.bin', 'configurable-http-proxy'))) return 'configurable-http-proxy missing (npm ci)';
-  if (hubPython() === undefined) return 'the hub-runtime venv is not built (bash test/python/provision.sh)';
-  for (const tool of ['socat', 'ip', 'unshare']) {
-    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} missing (bash test/e2e/provision.sh)`;
-  }
   const helm = helmUnavailableReason();
   if (helm !== undefined) return `helm: ${helm}`;
-  if (!existsSync(cli)) return `the bootstrap command ${cli} does not exist yet`;
   const keycloak = keycloakUnavailableReason();
   if (keycloak !== undefined) return `keycloak: ${keycloak}`;
-  const kube = kubeUnavailableReason();
-  return kube === undefined ? undefined : `kube: ${kube}`;
+  const node = nodeUnavailableReason();
+  return node === undefined ? undefined : `node: ${node}`;
 }
 
 export interface Stack {
   readonly keycloak: KeycloakHarness;
   readonly kube: KubeHarness;
   readonly control: FakeThinkubeControl;
-  readonly python: string;
-  /** The hub's public port, named by the synthesized URLs. */
-  readonly hubPort: number;
+  readonly hub: HubOnNode;
+  /** The hub's public URL (hubUrl), which the browser inside the namespace resolves to proxy-public. */
   readonly hubUrl: string;
+  /** Keycloak's URL as the hub and the browser use it (inside the namespace). */
+  readonly keycloakUrl: string;
+  /** proxy-public's ClusterIP. */
+  readonly proxyAddress: string;
+  /** The hub API token of the test's service (testOverlay). */
+  readonly apiToken: string;
   /** The config file's content (input to synth and bootstrap). */
   readonly config: Record<string, unknown>;
-  /** The synth output of `config`. */
-  readonly manifests: Manifest[];
   /** The bootstrap's stdout and stderr, to check that no secret leaks. */
   readonly bootstrapOutput: string;
   /** Seconds per stage, for the timing report. */
   readonly seconds: Record<string, number>;
-  /** Synthesizes another config and returns the manifests. */
-  synth(config: Record<string, unknown>): Manifest[];
   stop(): Promise<void>;
 }
 
@@ -76,21 +89,15 @@ async function timed<T>(seconds: Record<string, number>, stage: string, work: ()
   }
 }
 
-function synthesize(dir: string, config: Record<string, unknown>): Manifest[] {
-  const file = join(dir, `config-${Date.now()}.yaml`);
-  writeFileSync(file, stringify(config));
-  const run = runSynth({ env: { THINKUBE_JH_CONFIG: file } });
-  if (run.status !== 0) throw new Error(`synth failed (${run.status}): ${run.stderr}`);
-  return Object.values(run.files).flatMap((text) => parseAllDocuments(text).map((doc) => doc.toJS() as Manifest)).filter(Boolean);
-}
-
+/** `npm run bootstrap:keycloak` inside the cluster's network namespace, where Keycloak has the URL the hub uses. */
 function bootstrap(configFile: string, keycloak: KeycloakHarness, kube: KubeHarness): string {
-  const result = spawnSync(tsx, [cli, 'bootstrap-keycloak'], {
+  const [command, ...args] = kube.node!.netExec.command;
+  const result = spawnSync(command, [...args, tsx, cli, 'bootstrap-keycloak'], {
     cwd: REPO,
     encoding: 'utf8',
     timeout: 120_000,
     env: {
-      PATH: process.env.PATH, HOME: process.env.HOME,
+      PATH: process.env.PATH, HOME: process.env.HOME, ...kube.node!.netExec.env,
       THINKUBE_JH_CONFIG: configFile, KUBECONFIG: kube.kubeconfig, ADMIN_PASSWORD: keycloak.admin.password,
     },
   });
@@ -99,9 +106,55 @@ function bootstrap(configFile: string, keycloak: KeycloakHarness, kube: KubeHarn
   return output;
 }
 
+/** thinkube-control's answers for this cluster: the node's registry images and the node itself. */
+async function seedControl(control: FakeThinkubeControl, kube: KubeHarness): Promise<void> {
+  const registry = kube.node!.registry;
+  const images = IMAGES.map((image, index) => ({
+    name: image.name,
+    display_name: image.label,
+    description: `Jupyter notebook: ${image.label}`,
+    default: index === 0,
+    metadata: { image_size: 1073741824, registry, repository: `library/${image.name}`, tag: '1' },
+  }));
+  const node = JSON.parse(await kube.kubectlOk(['get', 'node', kube.node!.name, '-o', 'json']));
+  const cpu = Number.parseInt(node.status.allocatable.cpu, 10);
+  const resources = [{
+    name: kube.node!.name,
+    capacity: { cpu, memory: '8Gi', gpu: 0, effective_gpu: 0 },
+    allocated: { cpu: 0, memory: '0Gi', gpu: 0 },
+    available: { cpu, memory: '8Gi', gpu: 0 },
+    gpu_details: [],
+  }];
+  await control.data({
+    '/images/jupyter': images,
+    '/cluster/resources': resources,
+    '/jupyterhub/config': {
+      id: '6f1c2d4e-0000-4000-8000-00000000e2e0', default_node: kube.node!.name, default_cpu_cores: 1, default_memory_gb: 1,
+      default_gpu_count: 0, created_at: '2026-01-01T00:00:00', updated_at: '2026-01-01T00:00:00',
+    },
+  });
+}
+
+async function publishDiscoveredService(kube: KubeHarness): Promise<void> {
+  const service = {
+    service: {
+      name: 'gitea', display_name: 'Gitea', type: 'core',
+      environment_variables: [{ name: DISCOVERED.name, value: DISCOVERED.value }],
+    },
+  };
+  await kube.kubectlOk(['apply', '-f', '-'], {
+    input: [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: DISCOVERED.namespace } },
+      {
+        apiVersion: 'v1', kind: 'ConfigMap',
+        metadata: { name: 'thinkube-service-config', namespace: DISCOVERED.namespace, labels: { 'thinkube.io/managed': 'true' } },
+        data: { 'service.yaml': stringify(service) },
+      },
+    ].map((o) => stringify(o)).join('---\n'),
+  });
+}
+
 export async function startStack(): Promise<Stack> {
-  const python = hubPython();
-  if (python === undefined) throw new Error('the hub-runtime venv is not built');
   const seconds: Record<string, number> = {};
   const dir = mkdtempSync(join(tmpdir(), 'thinkube-e2e-'));
   const started: { stop(): Promise<unknown> }[] = [];
@@ -110,41 +163,47 @@ export async function startStack(): Promise<Stack> {
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    const [keycloak, kube] = await timed(seconds, 'keycloak+kube start', () => Promise.all([
+    const [keycloak, kube] = await timed(seconds, 'keycloak+node start', () => Promise.all([
       startKeycloak().then((k) => { started.push(k); return k; }),
-      startKube().then((k) => {
-        if (k === undefined) throw new Error('the kube tier is unavailable');
+      startKube({ node: true }).then((k) => {
+        if (k === undefined) throw new Error('the node tier is unavailable');
         started.push(k);
         return k;
       }),
     ]));
-    const control = await startFakeThinkubeControl(python);
+    const node = kube.node!;
+    const control = await startFakeThinkubeControl();
     started.push(control);
-    const hubPort = await freePort();
-    const hubUrl = `http://127.0.0.1:${hubPort}`;
+    await seedControl(control, kube);
+    const keycloakUrl = `http://${await node.publish(Number(new URL(keycloak.url).port), KEYCLOAK_PORT)}`;
+    const controlUrl = `http://${await node.publish(Number(new URL(control.baseUrl).port), CONTROL_PORT)}/api/v1`;
+    const hubUrl = `http://${HUB_HOST}`;
     const config = {
-      domainName: 'e2e.test',
+      ...testConfig(node.registry),
+      domainName: 'thinkube.test',
       hubUrl,
-      adminUsers: [keycloak.users.admin.username],
-      keycloak: { url: keycloak.url, realm: keycloak.realm, adminUsername: keycloak.admin.username, logoutRedirectUrl: hubUrl },
-      thinkubeControl: { url: control.baseUrl },
+      // Not a user of the realm: the admin test's user is admin by the Keycloak group alone.
+      adminUsers: ['ops'],
+      keycloak: {
+        url: keycloakUrl, realm: keycloak.realm, adminUsername: keycloak.admin.username, logoutRedirectUrl: hubUrl,
+        allowedGroups: [TEST_GROUPS.users], adminGroups: [TEST_GROUPS.admins],
+      },
+      thinkubeControl: { url: controlUrl },
       tls: { copyWildcardCertificate: false },
-      // Short, so that the chart's idle-culler service visits the hub within the test.
-      culling: { timeoutSeconds: 30, everySeconds: 5 },
+      // Small guarantees: two users' notebooks, the hub and the proxy share the node's 2 cores.
+      resources: { cpuGuarantee: 0.5, memoryGuaranteeGi: 0.5 },
+      // The culler's proof is test/node/hub-on-node.test.ts; here it must not stop a server mid-test.
+      culling: { timeoutSeconds: 3600, everySeconds: 600 },
     };
-    // The README's order: bootstrap, synth, kubectl apply.
+    // The README's order: bootstrap, synth, kubectl apply (+ the chart, by helm here).
     const configFile = join(dir, 'jupyterhub.config.yaml');
     writeFileSync(configFile, stringify(config));
     const bootstrapOutput = await timed(seconds, 'bootstrap', async () => bootstrap(configFile, keycloak, kube));
-    const manifests = await timed(seconds, 'synth', async () => synthesize(dir, config));
-    await timed(seconds, 'kubectl apply', () => kube.kubectlOk(['apply', '-f', '-'], {
-      input: manifests.filter((m) => m.kind !== 'HelmChart').map((m) => stringify(m)).join('---\n'),
-    }));
-    return {
-      keycloak, kube, control, python, hubPort, hubUrl, config, manifests, bootstrapOutput, seconds,
-      synth: (other) => synthesize(dir, other),
-      stop,
-    };
+    await publishDiscoveredService(kube);
+    const apiToken = randomBytes(32).toString('hex');
+    const hub = await timed(seconds, 'apply + helm install -> hub Ready', () => installHubOnNode(kube, apiToken, { config, oidcSecretExists: true }));
+    const proxyAddress = (await kube.kubectlOk(['-n', hub.namespace, 'get', 'service', 'proxy-public', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
+    return { keycloak, kube, control, hub, hubUrl, keycloakUrl, proxyAddress, apiToken, config, bootstrapOutput, seconds, stop };
   } catch (error) {
     await stop();
     throw error;

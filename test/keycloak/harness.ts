@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scriptCheckReason } from '../support/tier.js';
-import { type TestUser, testRealm } from './realm-fixture.js';
+import { TEST_GROUPS, type TestUser, testRealm } from './realm-fixture.js';
 
 const script = join(dirname(fileURLToPath(import.meta.url)), 'keycloak.sh');
 
@@ -34,8 +34,11 @@ export interface KeycloakHarness {
   readonly admin: { readonly username: string; readonly password: string };
   /** The imported test realm. */
   readonly realm: string;
-  /** Users of the test realm: an admin and an ordinary user. */
-  readonly users: { readonly admin: TestUser; readonly user: TestUser };
+  /**
+   * Users of the test realm: `admin` (group jupyter-admins), `user` and
+   * `colleague` (group jupyter-users) and `outsider` (no group).
+   */
+  readonly users: { readonly admin: TestUser; readonly user: TestUser; readonly colleague: TestUser; readonly outsider: TestUser };
   /** Seconds from spawn to a ready health endpoint. */
   readonly startSeconds: number;
   readonly runDir: string;
@@ -79,9 +82,10 @@ function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise
   });
 }
 
-function user(username: string, firstName: string, lastName: string): TestUser {
+function user(username: string, firstName: string, lastName: string, groups: string[]): TestUser {
   return {
     username,
+    groups,
     password: randomBytes(12).toString('hex'),
     email: `${username}@example.test`,
     firstName,
@@ -111,9 +115,14 @@ export async function startKeycloak(options: StartKeycloakOptions = {}): Promise
   if (reason !== undefined) throw new Error(`keycloak tier unavailable: ${reason}`);
   const realm = options.realm ?? 'thinkube';
   const runDir = await mkdtemp(join(tmpdir(), 'thinkube-keycloak-'));
-  const users = { admin: user('admin', 'Ada', 'Admin'), user: user('jovyan', 'Jo', 'Vyan') };
+  const users = {
+    admin: user('admin', 'Ada', 'Admin', [TEST_GROUPS.admins]),
+    user: user('jovyan', 'Jo', 'Vyan', [TEST_GROUPS.users]),
+    colleague: user('bo', 'Bo', 'Colleague', [TEST_GROUPS.users]),
+    outsider: user('ursula', 'Ursula', 'Outsider', []),
+  };
   await mkdir(join(runDir, 'import'));
-  await writeFile(join(runDir, 'import', `${realm}-realm.json`), JSON.stringify(testRealm(realm, [users.admin, users.user])), { mode: 0o600 });
+  await writeFile(join(runDir, 'import', `${realm}-realm.json`), JSON.stringify(testRealm(realm, Object.values(users))), { mode: 0o600 });
   const admin = { username: 'admin', password: randomBytes(16).toString('hex') };
   const [httpPort, managementPort, httpsPort] = [await freePort(), await freePort(), await freePort()];
   const tls = options.https ? await makeCertificates(runDir) : undefined;

@@ -5,7 +5,12 @@ export interface TestUser {
   readonly email: string;
   readonly firstName: string;
   readonly lastName: string;
+  /** Top-level realm groups the user belongs to. */
+  readonly groups: readonly string[];
 }
+
+/** The test realm's groups: what `keycloak.allowedGroups` and `keycloak.adminGroups` name in the tests. */
+export const TEST_GROUPS = { users: 'jupyter-users', admins: 'jupyter-admins' } as const;
 
 /**
  * The realm imported at Keycloak start: enabled, with users complete enough to
@@ -16,6 +21,7 @@ export function testRealm(realm: string, users: readonly TestUser[]): Record<str
   return {
     realm,
     enabled: true,
+    groups: [...new Set(users.flatMap((user) => user.groups))].map((name) => ({ name })),
     users: users.map((user) => ({
       username: user.username,
       email: user.email,
@@ -25,6 +31,7 @@ export function testRealm(realm: string, users: readonly TestUser[]): Record<str
       emailVerified: true,
       requiredActions: [],
       credentials: [{ type: 'password', value: user.password, temporary: false }],
+      groups: user.groups.map((name) => `/${name}`),
     })),
   };
 }

@@ -77,6 +77,14 @@ export interface KubeNode {
   registry: string;
   /** Runs a command inside the cluster's network namespace; never throws on a non-zero exit. */
   exec(args: string[], opts?: { input?: string; timeoutMs?: number }): Promise<CommandResult>;
+  /**
+   * The command line that runs a program inside the cluster's network
+   * namespace with the machine's mounts (`node.sh exec-net`), e.g. for a
+   * browser or a CLI that reads the work tree; run it with `env`.
+   */
+  readonly netExec: { readonly command: string[]; readonly env: Record<string, string> };
+  /** Makes the machine's 127.0.0.1:hostPort reachable inside as `<ip>:port` (for pods and a browser inside); returns `<ip>:port`. */
+  publish(hostPort: number, port: number): Promise<string>;
 }
 
 export interface StartKubeOptions {
@@ -220,6 +228,11 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeHar
           input: opts.input,
           timeoutMs: opts.timeoutMs ?? 60_000,
         }),
+        netExec: { command: ['bash', nodeScript, 'exec-net'], env: { THINKUBE_NODE_STATE: stateDir } },
+        async publish(hostPort, port) {
+          await node(stateDir, ['publish', String(hostPort), String(port)], 30_000);
+          return `${required('NODE_IP')}:${port}`;
+        },
       }
       : undefined,
   };

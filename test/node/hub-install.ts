@@ -98,14 +98,21 @@ export interface HubOnNode {
   applyToHubReadySeconds: number;
 }
 
+export interface InstallOptions {
+  /** The user config to synthesize; default testConfig(registry). */
+  config?: Record<string, unknown>;
+  /** Whether the OIDC Secret already exists (written by bootstrap-keycloak); default false: a random one is created. */
+  oidcSecretExists?: boolean;
+}
+
 /** Applies our manifests, installs the chart with helm, waits for proxy and hub; throws with the pods' state when they do not get Ready. */
-export async function installHubOnNode(kube: KubeHarness, apiToken: string): Promise<HubOnNode> {
+export async function installHubOnNode(kube: KubeHarness, apiToken: string, options: InstallOptions = {}): Promise<HubOnNode> {
   const node = kube.node;
   if (node === undefined) throw new Error('installHubOnNode needs a harness started with { node: true }');
-  const run = runSynth({ config: testConfig(node.registry) });
+  const run = runSynth({ config: options.config ?? testConfig(node.registry) });
   if (run.status !== 0) throw new Error(`synth failed: ${run.stderr}`);
   const manifests = Object.values(run.files).flatMap((text) => parseAllDocuments(text).map((d) => d.toJS() as Manifest));
-  const chart = find(manifests, 'HelmChart') as Manifest & { spec: { version: string; targetNamespace: string; valuesContent: string } };
+  const chart = find(manifests, 'HelmChart') as HelmChartManifest;
   const namespace = chart.spec.targetNamespace;
   const ours = manifests.filter((m) => m.kind !== 'HelmChart');
 
@@ -116,18 +123,34 @@ export async function installHubOnNode(kube: KubeHarness, apiToken: string): Pro
   const hubDb = { metadata: { name: 'hub-db-dir', namespace }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } as Claim;
   const volumes = [...claims.map((c) => volumeFor(kube, c)), volumeFor(kube, hubDb, 1000)];
   await kube.kubectlOk(['apply', '-f', '-'], { input: volumes.map((v) => stringify(v)).join('---\n') });
-  // What bootstrap-keycloak writes.
-  await kube.kubectlOk(['-n', namespace, 'create', 'secret', 'generic', 'jupyterhub-oidc-secret',
-    '--from-literal=client_id=jupyterhub', `--from-literal=client_secret=${randomBytes(16).toString('hex')}`]);
+  if (options.oidcSecretExists !== true) {
+    // What bootstrap-keycloak writes.
+    await kube.kubectlOk(['-n', namespace, 'create', 'secret', 'generic', 'jupyterhub-oidc-secret',
+      '--from-literal=client_id=jupyterhub', `--from-literal=client_secret=${randomBytes(16).toString('hex')}`]);
+  }
+  await helmUpgradeOnNode(kube, chart, apiToken);
+  return { namespace, manifests, applyToHubReadySeconds: (performance.now() - started) / 1000 };
+}
 
+type HelmChartManifest = Manifest & { spec: { version: string; targetNamespace: string; valuesContent: string } };
+
+/**
+ * `helm upgrade --install` of the HelmChart's valuesContent (verbatim) plus
+ * the test overlay, then waits for proxy and hub to be Ready. Also how a test
+ * puts other values in place (a changed valuesContent), as a re-synthesized
+ * HelmChart would.
+ */
+export async function helmUpgradeOnNode(kube: KubeHarness, chart: Manifest, apiToken: string): Promise<void> {
+  const { spec, metadata } = chart as HelmChartManifest;
+  const namespace = spec.targetNamespace;
   const dir = join(kube.stateDir, 'values');
   mkdirSync(dir, { recursive: true });
   // valuesContent verbatim, as the helm-controller passes it: re-serialized
   // as YAML 1.2, a quoted "yes" (JUPYTER_ENABLE_LAB) would come out bare and
   // reach helm as true, which KubeSpawner refuses as an env value.
-  writeFileSync(join(dir, 'values.yaml'), chart.spec.valuesContent);
-  writeFileSync(join(dir, 'overlay.yaml'), stringify(testOverlay(node.registry, apiToken)), { mode: 0o600 });
-  const install = helm(['upgrade', '--install', chart.metadata.name, chartArchive(chart.spec.version), '-n', namespace,
+  writeFileSync(join(dir, 'values.yaml'), spec.valuesContent);
+  writeFileSync(join(dir, 'overlay.yaml'), stringify(testOverlay(kube.node!.registry, apiToken)), { mode: 0o600 });
+  const install = helm(['upgrade', '--install', metadata.name, chartArchive(spec.version), '-n', namespace,
     '-f', join(dir, 'values.yaml'), '-f', join(dir, 'overlay.yaml')], { KUBECONFIG: kube.kubeconfig });
   if (install.status !== 0) throw new Error(`helm upgrade --install failed (${install.status}): ${install.stderr}`);
 
@@ -139,5 +162,4 @@ export async function installHubOnNode(kube: KubeHarness, apiToken: string): Pro
       throw new Error(`${deployment} not Ready: ${rollout.stderr}\n${logs.stdout}${logs.stderr}\n${why.stdout}`);
     }
   }
-  return { namespace, manifests, applyToHubReadySeconds: (performance.now() - started) / 1000 };
 }

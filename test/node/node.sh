@@ -11,6 +11,10 @@
 #   node.sh start               start (a no-op when already running)
 #   node.sh env                 print `export NAME='value'` lines (those of apiserver.sh, plus the node's)
 #   node.sh exec CMD...         run CMD inside the cluster's network namespace
+#   node.sh exec-net CMD...     the same, but with the machine's mounts (for a
+#                               browser or a CLI that reads the work tree)
+#   node.sh publish PORT IPORT  make the machine's 127.0.0.1:PORT reachable
+#                               inside as NODE_IP:IPORT (for pods and the browser)
 #   node.sh stop                stop everything and undo every change to the machine
 #
 # State lives in THINKUBE_NODE_STATE (default: a "state" dir in the node
@@ -43,6 +47,8 @@ NODE_IP=10.200.0.1
 POD_CIDR=10.244.0.0/24
 CLUSTER_CIDR=10.244.0.0/16
 CLUSTER_DNS=10.96.0.10
+# The apiserver's --service-cluster-ip-range (../kube/apiserver.sh).
+SERVICE_CIDR=10.96.0.0/16
 CGROUP_ROOT=/thinkube-node
 MACHINE_LOCK=/run/thinkube-node.lock
 SAVED_SYSCTLS=/run/thinkube-node.sysctl
@@ -131,6 +137,10 @@ make_namespaces() {
   inside ip link add "$NODE_BRIDGE" type bridge
   inside ip addr add "$NODE_IP/24" dev "$NODE_BRIDGE"
   inside ip link set "$NODE_BRIDGE" up
+  # A route for the Service range, as a node's default route gives it: the
+  # namespace's own processes (a browser, curl) reach ClusterIPs, which
+  # kube-proxy's OUTPUT rules then translate to pod addresses.
+  inside ip route add "$SERVICE_CIDR" dev "$NODE_BRIDGE" src "$NODE_IP"
   # Per network namespace: routing between the pod bridge and the node, and
   # bridged pod-to-pod traffic through kube-proxy's rules.
   inside sysctl -qw net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1
@@ -148,6 +158,25 @@ start_relay() {
     </dev/null >"$STATE/logs/relay.log" 2>&1 8>&- 9>&- &
   echo $! >"$STATE/relay.pid"
   disown $!
+}
+
+# publish HOST_PORT PORT: the machine's 127.0.0.1:HOST_PORT -> a unix socket
+# -> NODE_IP:PORT inside, the reverse of start_relay: a service on the
+# machine's loopback (Keycloak, the fake thinkube-control) that pods and a
+# browser inside must reach. Nothing outside sends to a private address.
+cmd_publish() {
+  local host_port="$1" port="$2" socket
+  [[ "$host_port" =~ ^[0-9]+$ && "$port" =~ ^[0-9]+$ ]] || die 'usage: node.sh publish HOST_PORT PORT'
+  socket="$STATE/publish-$port.sock"
+  socat "UNIX-LISTEN:$socket,fork,unlink-early,mode=600" "TCP:127.0.0.1:$host_port" \
+    </dev/null >"$STATE/logs/publish-$port.log" 2>&1 8>&- 9>&- &
+  echo $! >"$STATE/publish-$port.pid"
+  disown $!
+  wait_for 10 "the socket of published port $port" test -S "$socket"
+  inside socat "TCP-LISTEN:$port,bind=$NODE_IP,fork,reuseaddr" "UNIX-CONNECT:$socket" \
+    </dev/null >"$STATE/logs/publish-$port-inside.log" 2>&1 8>&- 9>&- &
+  disown $!
+  wait_for 10 "$NODE_IP:$port inside" inside bash -c "exec 3<>/dev/tcp/$NODE_IP/$port"
 }
 
 # --- credentials -----------------------------------------------------------------
@@ -461,6 +490,11 @@ cluster_pids() {
 
 kill_cluster() {
   local pids name deadline=$((SECONDS + 20))
+  local published
+  for published in "$STATE"/publish-*.pid; do
+    [ -e "$published" ] || continue
+    kill -9 "$(cat "$published")" 2>/dev/null || true
+  done
   for name in watchdog relay; do
     if pid_alive "$name" && [ "$(cat "$STATE/$name.pid")" != "$$" ]; then
       kill -9 "$(cat "$STATE/$name.pid")" 2>/dev/null || true
@@ -587,6 +621,15 @@ case "${1:-}" in
     running || die "not running (state: $STATE)"
     inside "$@"
     ;;
+  exec-net)
+    shift
+    running || die "not running (state: $STATE)"
+    exec nsenter --net="/run/netns/$NETNS" -- "$@"
+    ;;
+  publish)
+    running || die "not running (state: $STATE)"
+    cmd_publish "${2:-}" "${3:-}"
+    ;;
   stop) cmd_stop ;;
-  *) die 'usage: node.sh check|start|env|exec CMD...|stop' ;;
+  *) die 'usage: node.sh check|start|env|exec CMD...|exec-net CMD...|publish HOST_PORT PORT|stop' ;;
 esac

@@ -16,6 +16,8 @@ export interface FakeThinkubeControl {
   readonly baseUrl: string;
   /** POST /__control: switch scenario (ok, slow, down, error500, empty, malformed, wrongTypes, missingDefaultNode). */
   scenario(scenario: string, latencyMs?: number): Promise<void>;
+  /** POST /__data: replace the answers of these endpoints (keyed by path, e.g. `/images/jupyter`). */
+  data(answers: Record<string, unknown>): Promise<void>;
   /** Requests served per endpoint path (GET /__stats). */
   requests(): Promise<Record<string, number>>;
   stop(): Promise<void>;
@@ -60,6 +62,9 @@ export async function startFakeThinkubeControl(python = 'python3'): Promise<Fake
     baseUrl: `${root}/api/v1`,
     async scenario(scenario, latencyMs) {
       await control('/__control', { scenario, ...(latencyMs === undefined ? {} : { latencyMs }) });
+    },
+    async data(answers) {
+      await control('/__data', answers);
     },
     async requests() {
       return (await control('/__stats')).requests;
