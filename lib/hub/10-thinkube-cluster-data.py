@@ -42,12 +42,15 @@ THINKUBE_MEMORY_UNITS = {
 }
 
 
-def thinkube_setting(key, valid, expected):
-    """custom.<key> from the values. lib/values/custom.ts always writes these
-    settings, with the defaults of lib/config/defaults.ts: a missing or
-    malformed one means values not made by this project's synth (or edited by
-    hand), so the hub stops with a message naming the key instead of guessing
-    a default that could differ from the TypeScript one."""
+def thinkube_setting(key, check):
+    """custom.<key> from the values, checked by `check` (valid, what it must be).
+    lib/values/custom.ts always writes these settings, with the defaults of
+    lib/config/defaults.ts, so there is no fallback here to drift from them: a
+    missing or malformed one means values not made by this project's synth (or
+    edited by hand), and the hub stops at start with a message naming the key.
+    Every key is a literal at the call, so a test can check each against the
+    synthesized values."""
+    valid, expected = check
     value = get_config(f"custom.{key}")
     if value is None or not valid(value):
         found = "missing" if value is None else f"{value!r}, not {expected}"
@@ -57,17 +60,24 @@ def thinkube_setting(key, valid, expected):
     return value
 
 
-def thinkube_image_settings():
-    """Where images are pulled from when thinkube-control's metadata doesn't say."""
-    def text(key, default, pattern):
-        value = get_config(f"custom.images.{key}", default)
-        return value if isinstance(value, str) and pattern.fullmatch(value) else default
+def thinkube_at_least(minimum):
+    """A check for thinkube_setting: a number (not a bool) of at least `minimum`."""
+    return (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v >= minimum,
+            f"a number of at least {minimum}")
 
-    return {
-        "registry": text("registry", "harbor.example.com", THINKUBE_REGISTRY),
-        "project": text("project", "library", THINKUBE_REPOSITORY),
-        "tag": text("tag", "latest", THINKUBE_TAG),
-    }
+
+def thinkube_matching(pattern, what):
+    """A check for thinkube_setting: a string that `pattern` matches in full."""
+    return (lambda v: isinstance(v, str) and pattern.fullmatch(v) is not None, what)
+
+
+# Where images are pulled from when thinkube-control's metadata doesn't say;
+# read once, when the hub starts.
+THINKUBE_IMAGE_SETTINGS = {
+    "registry": thinkube_setting("images.registry", thinkube_matching(THINKUBE_REGISTRY, "a registry host[:port]")),
+    "project": thinkube_setting("images.project", thinkube_matching(THINKUBE_REPOSITORY, "a repository path")),
+    "tag": thinkube_setting("images.tag", thinkube_matching(THINKUBE_TAG, "an image tag")),
+}
 
 
 def thinkube_loads(body):
@@ -143,7 +153,7 @@ def thinkube_entries(payload, what):
 
 def thinkube_parse_images(payload):
     """GET /images/jupyter → [{name, display_name, description, ref, default}]."""
-    settings = thinkube_image_settings()
+    settings = THINKUBE_IMAGE_SETTINGS
     images = {}
     for entry in thinkube_entries(payload, "images"):
         if not isinstance(entry, dict):

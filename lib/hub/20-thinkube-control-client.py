@@ -11,15 +11,13 @@
 # characters escaped, so an answer cannot forge log lines.
 # Uses from 10-thinkube-cluster-data.py: thinkube_loads, thinkube_unprintable,
 # thinkube_parse_images, thinkube_parse_nodes, thinkube_parse_defaults,
-# thinkube_setting; from
+# thinkube_setting, thinkube_at_least; from
 # 15-thinkube-http.py: ThinkubeHttp.
 
 import asyncio
 import json
 import logging
 import time
-
-from z2jh import get_config
 
 thinkube_log = logging.getLogger("JupyterHub").getChild("thinkube")
 
@@ -28,13 +26,6 @@ def thinkube_printable(text, limit=200):
     """Text for one log line: control and format characters escaped (\\n, \\x1b,
     \\u202e), so that text from thinkube-control cannot start a forged line."""
     return "".join(ascii(ch)[1:-1] if thinkube_unprintable(ch) else ch for ch in str(text)[:limit])
-
-
-def thinkube_number(value, default, minimum):
-    """A numeric setting from the values, or the default when absent or wrong."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= minimum:
-        return value
-    return default
 
 
 class ThinkubeEndpoint:
@@ -113,10 +104,11 @@ def thinkube_error_detail(response, body):
 def thinkube_control_paths():
     """The endpoint paths below the base URL, from custom.thinkubeControl.paths
     (lib/model/thinkube-control.ts, which preflight requests too)."""
+    path = (lambda v: isinstance(v, str) and v.startswith("/"), "a path starting with /")
     return {
-        name: thinkube_setting(f"thinkubeControl.paths.{name}",
-                               lambda v: isinstance(v, str) and v.startswith("/"), "a path starting with /")
-        for name in ("images", "nodes", "defaults")
+        "images": thinkube_setting("thinkubeControl.paths.images", path),
+        "nodes": thinkube_setting("thinkubeControl.paths.nodes", path),
+        "defaults": thinkube_setting("thinkubeControl.paths.defaults", path),
     }
 
 
@@ -153,10 +145,8 @@ class ThinkubeControl:
 
 
 thinkube_control = ThinkubeControl(
-    base_url=str(get_config(
-        "custom.thinkubeControl.url",
-        "http://backend.thinkube-control.svc.cluster.local:8000/api/v1",
-    )),
-    timeout=thinkube_number(get_config("custom.thinkubeControl.timeoutSeconds"), 2, 0.1),
-    ttl=thinkube_number(get_config("custom.thinkubeControl.cacheTtlSeconds"), 60, 0),
+    base_url=thinkube_setting("thinkubeControl.url", (
+        lambda v: isinstance(v, str) and v.startswith(("http://", "https://")), "an http(s) URL")),
+    timeout=thinkube_setting("thinkubeControl.timeoutSeconds", thinkube_at_least(0.1)),
+    ttl=thinkube_setting("thinkubeControl.cacheTtlSeconds", thinkube_at_least(0)),
 )

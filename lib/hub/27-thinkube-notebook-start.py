@@ -11,21 +11,17 @@
 # image of no known family (e.g. one added to thinkube-control later) is
 # refused when the form is submitted (or, through the REST API, when the spawn
 # starts), before any pod exists, with a message naming the image and the fix.
+# Uses from 10-thinkube-cluster-data.py: thinkube_setting.
 
-from z2jh import get_config
-
-
-def thinkube_notebook_starts():
-    """(image name → family, family → start settings) from custom.notebookStart."""
-    config = get_config("custom.notebookStart") or {}
-    families = config.get("families") if isinstance(config.get("families"), dict) else {}
-    starts = config.get("starts") if isinstance(config.get("starts"), dict) else {}
-    return families, starts
+# Read once, when the hub starts: (image name → family, family → start settings).
+THINKUBE_NOTEBOOK_START = thinkube_setting("notebookStart", (
+    lambda v: isinstance(v, dict) and isinstance(v.get("families"), dict) and isinstance(v.get("starts"), dict),
+    "a mapping with families and starts"))
 
 
 def thinkube_start_of(name):
     """The start settings of image `name`, or None when its family is unknown."""
-    families, starts = thinkube_notebook_starts()
+    families, starts = THINKUBE_NOTEBOOK_START["families"], THINKUBE_NOTEBOOK_START["starts"]
     start = starts.get(families.get(name))
     return start if isinstance(start, dict) else None
 

@@ -9,35 +9,28 @@
 # A pin lasts one cache TTL: an older form (or a REST API spawn long after a
 # form was shown) is checked against current data, so an image withdrawn or a
 # node removed since cannot be spawned from it.
-# Uses from 10-thinkube-cluster-data.py: thinkube_parse_images; from
+# Uses from 10-thinkube-cluster-data.py: thinkube_parse_images,
+# thinkube_setting, thinkube_at_least; from
 # 20-thinkube-control-client.py: thinkube_control, thinkube_log; from
 # 25-thinkube-node-fit.py: thinkube_gpu_limits; from
 # 27-thinkube-notebook-start.py: thinkube_start_override.
 
 import html
 
-from z2jh import get_config
-
 THINKUBE_PROFILE_SLUG = "custom"
 THINKUBE_CPU_STEPS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128)
 THINKUBE_MEMORY_STEPS = (2, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
-THINKUBE_FALLBACK_IMAGES = ("tk-jupyter-scipy", "tk-jupyter-ml-cpu", "tk-jupyter-ml-gpu")
 
 
 def thinkube_resource_settings():
     """custom.resources: the config's defaults, used when thinkube-control has none."""
-    def whole(key, default, minimum):
-        value = get_config(f"custom.resources.{key}")
-        valid = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= minimum
-        return int(value) if valid else default
-
     settings = {
-        "cpu_limit": whole("cpuLimit", 4, 1),
-        "cpu_guarantee": whole("cpuGuarantee", 1, 0),
-        "memory_limit_gi": whole("memoryLimitGi", 8, 1),
-        "memory_guarantee_gi": whole("memoryGuaranteeGi", 2, 0),
-        "min_memory_gi": whole("minMemoryGi", 2, 1),
-        "gpu_limit": whole("gpuLimit", 0, 0),
+        "cpu_limit": int(thinkube_setting("resources.cpuLimit", thinkube_at_least(1))),
+        "cpu_guarantee": int(thinkube_setting("resources.cpuGuarantee", thinkube_at_least(0))),
+        "memory_limit_gi": int(thinkube_setting("resources.memoryLimitGi", thinkube_at_least(1))),
+        "memory_guarantee_gi": int(thinkube_setting("resources.memoryGuaranteeGi", thinkube_at_least(0))),
+        "min_memory_gi": int(thinkube_setting("resources.minMemoryGi", thinkube_at_least(1))),
+        "gpu_limit": int(thinkube_setting("resources.gpuLimit", thinkube_at_least(0))),
     }
     settings["memory_limit_gi"] = max(settings["memory_limit_gi"], settings["min_memory_gi"])
     return settings
@@ -45,14 +38,19 @@ def thinkube_resource_settings():
 
 def thinkube_fallback_images():
     """custom.images.fallback as image entries pulled from the configured registry."""
-    names = get_config("custom.images.fallback")
-    if not isinstance(names, list):
-        names = THINKUBE_FALLBACK_IMAGES
-    entries = [{"name": n, "display_name": n} for n in names if isinstance(n, str)]
+    names = thinkube_setting("images.fallback", (
+        lambda v: isinstance(v, list) and len(v) > 0 and all(isinstance(n, str) for n in v),
+        "a non-empty list of image names"))
     try:
-        return thinkube_parse_images(entries)
-    except ValueError:
-        return thinkube_parse_images([{"name": n} for n in THINKUBE_FALLBACK_IMAGES])
+        return thinkube_parse_images([{"name": n, "display_name": n} for n in names])
+    except ValueError as error:
+        raise ValueError(f"hub values: custom.images.fallback {names!r} holds no usable image: {error}") from error
+
+
+# Read once when the hub starts, so a wrong value stops it there rather than at
+# a render; each render builds its own copies.
+thinkube_resource_settings()
+thinkube_fallback_images()
 
 
 def thinkube_escape(text):

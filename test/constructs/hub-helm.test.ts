@@ -263,6 +263,26 @@ describe('HubHelmConstruct: hub-side files', () => {
     expect(Object.keys(values.custom.notebookStart.starts)).toEqual(['docker-stacks', 'thinkube']);
   });
 
+  it('carries every custom.* setting the hub Python reads, which it reads without fallbacks', () => {
+    const hubFiles = readdirSync(new URL('../../lib/hub', import.meta.url)).filter((f) => f.endsWith('.py'));
+    const source = hubFiles.map((file) => asset(`hub/${file}`)).join('\n');
+    // One reader, thinkube_setting, with a literal key at every call.
+    expect([...source.matchAll(/get_config\(/g)]).toHaveLength(1);
+    expect(source).toContain('value = get_config(f"custom.{key}")');
+    const calls = [...source.matchAll(/thinkube_setting\(/g)].length;
+    const keys = [...source.matchAll(/thinkube_setting\("([\w.]+)"/g)].map((match) => match[1]);
+    expect(keys.length).toBeGreaterThan(10);
+    expect(keys).toHaveLength(calls - 1); // the definition
+    for (const config of [exampleConfig, customConfig]) {
+      const { values } = synthHub(config);
+      for (const key of keys) {
+        const value = key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], values.custom);
+        expect(value, `custom.${key}`).toBeDefined();
+        expect(value, `custom.${key}`).not.toBeNull();
+      }
+    }
+  });
+
   it('brands the hub with our logo, template, teal CSS and announcement', () => {
     const { values } = synthHub(exampleConfig);
     const files = values.hub.extraFiles;

@@ -1,7 +1,10 @@
 """The synthesized values carry the hub code and the parameters it reads."""
 
+import json
+import re
 from pathlib import Path
 
+import pytest
 from chart_hub import load_hub_config
 
 LIB_HUB = Path(__file__).resolve().parents[2] / "lib" / "hub"
@@ -30,3 +33,30 @@ def test_test_config_reaches_the_hub(hub, fake_control):
     control = hub.namespace["thinkube_control"]
     assert control.base_url == fake_control.base_url
     assert control.timeout == 0.5
+
+
+def _without(values, *path):
+    """A deep copy of values with the key at path removed (or replaced, when a
+    value is given as the last element of a (key, value) tuple)."""
+    copy = json.loads(json.dumps(values))
+    node = copy
+    for key in path[:-1]:
+        node = node[key]
+    last = path[-1]
+    if isinstance(last, tuple):
+        node[last[0]] = last[1]
+    else:
+        del node[last]
+    return copy
+
+
+@pytest.mark.parametrize("path, message", [
+    (("custom", "resources", "cpuLimit"), "custom.resources.cpuLimit is missing"),
+    (("custom", "thinkubeControl", "paths"), "custom.thinkubeControl.paths.images is missing"),
+    (("custom", "images", ("tag", "")), "custom.images.tag is '', not an image tag"),
+    (("custom", "notebookStart"), "custom.notebookStart is missing"),
+])
+def test_a_missing_or_wrong_setting_stops_the_hub_naming_it(default_values, path, message):
+    """No literal fallback: the hub refuses values its synth did not make."""
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_hub_config(_without(default_values, *path), chart_version=default_values.chart_version)
