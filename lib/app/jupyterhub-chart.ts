@@ -3,7 +3,7 @@ import type { Config } from '../config/index.js';
 import { ThinkubeJupyterHub } from '../constructs/thinkube-jupyterhub.js';
 
 /** The id of the app's one chart, hence the file `dist/jupyterhub.k8s.yaml`. */
-export const CHART_ID = 'jupyterhub';
+const CHART_ID = 'jupyterhub';
 
 /** Adds the chart that `npm run synth` writes; the one home of that composition for synth and teardown. */
 export function addJupyterHubChart(app: App, config: Config): Chart {

@@ -4,10 +4,10 @@ import type ProtocolMapperRepresentation from '@keycloak/keycloak-admin-client/l
 import type { KeycloakSession } from './keycloak-session.js';
 
 /** The name of the mapper this command owns; a mapper of another name is never touched. */
-export const GROUPS_MAPPER_NAME = 'jupyterhub-groups';
+const GROUPS_MAPPER_NAME = 'jupyterhub-groups';
 
 /** A group-membership mapper that puts the user's group names (not paths) in `claim`. */
-export function desiredGroupsMapper(claim: string): ProtocolMapperRepresentation {
+function desiredGroupsMapper(claim: string): ProtocolMapperRepresentation {
   return {
     name: GROUPS_MAPPER_NAME,
     protocol: 'openid-connect',

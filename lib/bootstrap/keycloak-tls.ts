@@ -46,7 +46,7 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE
  * The PEM certificates of a --ca-file. A file without one would silently
  * trust nothing extra and fail later with a misleading "not trusted".
  */
-export function readCaFile(file: string): string[] {
+function readCaFile(file: string): string[] {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -12,7 +12,7 @@ export interface ClientOutcome {
 }
 
 /** The client with this clientId (an exact match), or undefined. */
-export async function findClient(session: KeycloakSession, clientId: string): Promise<(ClientRepresentation & { id: string }) | undefined> {
+async function findClient(session: KeycloakSession, clientId: string): Promise<(ClientRepresentation & { id: string }) | undefined> {
   const found = await session.call(`reading client ${clientId}`, (admin) => admin.clients.find({ clientId }));
   return found.find((client): client is ClientRepresentation & { id: string } => client.clientId === clientId && client.id !== undefined);
 }

@@ -25,7 +25,7 @@ function appliedByUs(secret: V1Secret): V1ManagedFieldsEntry[] {
 }
 
 /** Data keys that this command's apply owns. */
-export function ownedDataKeys(secret: V1Secret): Set<string> {
+function ownedDataKeys(secret: V1Secret): Set<string> {
   return new Set(appliedByUs(secret).flatMap((entry) => [...ownedChildren(entry, ['data'])]));
 }
 

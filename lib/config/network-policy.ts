@@ -3,7 +3,7 @@ import type { ConfigProblem } from './errors.js';
 import { parseCidr } from './validators.js';
 
 /** The link-local address clouds serve instance credentials on; notebooks must never reach it. */
-export const CLOUD_METADATA_IP = '169.254.169.254';
+const CLOUD_METADATA_IP = '169.254.169.254';
 
 function contains(cidr: string, address: string): boolean {
   const parsed = parseCidr(cidr);

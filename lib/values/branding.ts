@@ -4,7 +4,7 @@ import type { Values } from './merge.js';
 
 const TEMPLATES = '/usr/local/share/jupyterhub/custom-templates';
 const STATIC = '/usr/local/share/jupyterhub/static';
-export const LOGO_PATH = `${STATIC}/images/thinkube-ai-lab-logo.svg`;
+const LOGO_PATH = `${STATIC}/images/thinkube-ai-lab-logo.svg`;
 
 /** Logo, page template, stylesheet and announcement, mounted into the hub by `hub.extraFiles`. */
 export function brandingValues(config: Config): Values {

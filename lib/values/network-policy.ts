@@ -70,7 +70,7 @@ function namespaceIn(namespaces: readonly string[]): Values {
  * reads, thinkube-control's (when its URL is a cluster Service name) and
  * `networkPolicy.serviceNamespaces`.
  */
-export function serviceNamespaces(config: Config): string[] {
+function serviceNamespaces(config: Config): string[] {
   const control = clusterServiceNamespace(config.thinkubeControl.url);
   const all = [
     ...config.discovery.secretAllowList.map((secret) => secret.namespace),
