@@ -1,7 +1,13 @@
-/** Exit codes of the bootstrap commands, one per kind of failure an operator fixes differently. */
+/**
+ * Exit codes of every command of the CLI (bootstrap-keycloak, preflight,
+ * teardown, import-inventory), one per kind of failure an operator fixes
+ * differently.
+ */
 export const ExitCode = {
   ok: 0,
   unexpected: 1,
+  /** preflight: at least one check failed (each FAIL line names its fix). */
+  checksFailed: 1,
   usage: 2,
   keycloakAuth: 3,
   realmNotFound: 4,

@@ -10,10 +10,15 @@ import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
 /** The field manager of every object this command applies (server-side apply). */
 export const FIELD_MANAGER = OWNER;
 
-/** Loads the user's kubeconfig: the files in `KUBECONFIG` of `env`, else ~/.kube/config. */
-export function loadKubeConfig(env: NodeJS.ProcessEnv = process.env): KubeConfig {
+/**
+ * Loads the user's kubeconfig for every command that talks to the cluster:
+ * `file` when given (a command's --kubeconfig), else the files in `KUBECONFIG`
+ * of `env`, else ~/.kube/config. A kubeconfig that cannot be read is a
+ * BootstrapError with exit code clusterUnreachable.
+ */
+export function loadKubeConfig(env: NodeJS.ProcessEnv = process.env, file?: string): KubeConfig {
   const kubeconfig = new KubeConfig();
-  const files = (env.KUBECONFIG ?? '').split(':').filter(Boolean);
+  const files = file === undefined ? (env.KUBECONFIG ?? '').split(':').filter(Boolean) : [file];
   try {
     if (files.length === 1) kubeconfig.loadFromFile(files[0]);
     else kubeconfig.loadFromDefault();

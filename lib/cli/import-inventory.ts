@@ -2,6 +2,7 @@ import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
+import { ExitCode } from '../bootstrap/exit-codes.js';
 import { ConfigError, DEFAULT_CONFIG_FILE, resolveConfig } from '../config/index.js';
 import { type InventoryImport, importInventory } from '../inventory/import.js';
 import { InventoryError, type InventoryVars, readInventory } from '../inventory/read-inventory.js';
@@ -55,7 +56,7 @@ function fileContent(source: string, inventory: InventoryVars, config: Record<st
 
 async function run(args: readonly string[], io: CliIo): Promise<number> {
   const out = (line: string) => io.stdout.write(`${line}\n`);
-  const fail = (message: string, code = 2): number => {
+  const fail = (message: string, code: number = ExitCode.usage): number => {
     io.stderr.write(`error: ${message}\n`);
     return code;
   };
@@ -73,7 +74,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parsed;
   if (values.help) {
     out(IMPORT_INVENTORY_USAGE);
-    return 0;
+    return ExitCode.ok;
   }
   if (positionals.length !== 1) return fail(`name one inventory (got ${positionals.length})\n\n${IMPORT_INVENTORY_USAGE}`);
   const source = positionals[0];
@@ -102,7 +103,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   writeFileSync(partial, fileContent(source, inventory, result.config), { mode: 0o644 });
   renameSync(partial, output);
   out(`wrote ${output}: ${result.imported.length} field${result.imported.length === 1 ? '' : 's'}; next: npm run synth`);
-  return 0;
+  return ExitCode.ok;
 }
 
 /** The `import-inventory` subcommand: an Ansible inventory → jupyterhub.config.yaml. */

@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ExitCode } from '../bootstrap/exit-codes.js';
 import { COMMANDS } from './commands.js';
 import type { CliIo } from './io.js';
 
@@ -22,12 +23,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? io.stderr : io.stdout).write(`${usage()}\n`);
-    return name === undefined ? 2 : 0;
+    return name === undefined ? ExitCode.usage : ExitCode.ok;
   }
   const entry = COMMANDS[name];
   if (entry === undefined) {
     io.stderr.write(`${PROGRAM}: unknown command "${name}"\n${usage()}\n`);
-    return 2;
+    return ExitCode.usage;
   }
   return (await entry.load()).run(rest, io);
 }

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
+import { BootstrapError } from '../bootstrap/errors.js';
+import { ExitCode } from '../bootstrap/exit-codes.js';
 import { ConfigError, loadConfig } from '../config/index.js';
-import { formatResults, preflight } from '../preflight/run.js';
+import { DEFAULT_PREFLIGHT_TIMEOUT_SECONDS, formatResults, preflight } from '../preflight/run.js';
 import type { CliCommand, CliIo } from './io.js';
 
 export const PREFLIGHT_USAGE = `usage: thinkube-jupyterhub preflight [options]
@@ -10,14 +12,15 @@ the HelmChart CRD, the storage class and the volumes bound to the claims (WARN
 when their reclaim policy deletes the users' data with a claim), no other
 Ingress for the hub's host (such as the Ansible playbook's jupyterhub-ingress),
 and thinkube-control listing at least one Jupyter image. One line per check;
-exit 0 when all pass (warnings included), 1 when any fails, 2 on a
-configuration or usage error.
+exit ${ExitCode.ok} when all pass (warnings included), ${ExitCode.checksFailed} when any fails,
+${ExitCode.usage} on a configuration or usage error, ${ExitCode.clusterUnreachable} when the
+kubeconfig cannot be read.
 
 Options:
   --kubeconfig FILE            kubeconfig to use (default: $KUBECONFIG, ~/.kube/config)
   --thinkube-control-url URL   thinkube-control API base reachable from here
                                (default: thinkubeControl.url of the config)
-  --timeout SECONDS            thinkube-control request timeout (default: 5)
+  --timeout SECONDS            thinkube-control request timeout (default: ${DEFAULT_PREFLIGHT_TIMEOUT_SECONDS})
   -h, --help                   this text`;
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -37,27 +40,34 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     }).values;
   } catch (error) {
     err(`preflight: ${(error as Error).message}\n\n${PREFLIGHT_USAGE}`);
-    return 2;
+    return ExitCode.usage;
   }
   if (options.help) {
     out(PREFLIGHT_USAGE);
-    return 0;
+    return ExitCode.ok;
   }
-  const timeout = options.timeout === undefined ? 5 : Number(options.timeout);
+  const timeout = options.timeout === undefined ? DEFAULT_PREFLIGHT_TIMEOUT_SECONDS : Number(options.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0) {
     err(`preflight: --timeout "${options.timeout}" is not a positive number of seconds`);
-    return 2;
+    return ExitCode.usage;
   }
   let config;
+  let kube;
   try {
     config = loadConfig(io.env, io.cwd).config;
+    // The same loader, and the same error and exit code, as bootstrap-keycloak and teardown.
+    const { loadKubeConfig } = await import('../bootstrap/kube-session.js');
+    kube = loadKubeConfig(io.env, options.kubeconfig);
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    err(error.message);
-    return 2;
+    if (error instanceof ConfigError) {
+      err(error.message);
+      return ExitCode.usage;
+    }
+    if (!(error instanceof BootstrapError)) throw error;
+    err(`preflight: ${error.message}`);
+    return error.exitCode;
   }
-  const results = await preflight(config, {
-    kubeconfig: options.kubeconfig,
+  const results = await preflight(kube, config, {
     thinkubeControlUrl: options['thinkube-control-url'],
     timeoutMs: timeout * 1000,
   });
@@ -66,7 +76,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const warned = results.filter((r) => r.ok && r.warning).length;
   const warnings = warned === 0 ? '' : ` (${warned} warning${warned === 1 ? '' : 's'}: read the WARN lines)`;
   out(failed === 0 ? `preflight: all checks passed${warnings}` : `preflight: ${failed} of ${results.length} checks failed${warnings}`);
-  return failed === 0 ? 0 : 1;
+  return failed === 0 ? ExitCode.ok : ExitCode.checksFailed;
 }
 
 /** The `preflight` subcommand: the checks the spec's deploy step made before installing. */

@@ -1,12 +1,13 @@
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Config } from '../config/index.js';
 import {
   type CheckResult, claimVolumesCheck, duplicateIngressCheck, helmChartCrdCheck, oidcSecretCheck, storageClassCheck, thinkubeControlCheck, tlsSecretCheck,
 } from './checks.js';
 
+/** How long preflight waits for thinkube-control when not told. */
+export const DEFAULT_PREFLIGHT_TIMEOUT_SECONDS = 5;
+
 export interface PreflightOptions {
-  /** Kubeconfig file; default: $KUBECONFIG or ~/.kube/config. */
-  readonly kubeconfig?: string;
   /** thinkube-control base URL reachable from here; default: `config.thinkubeControl.url`. */
   readonly thinkubeControlUrl?: string;
   /** Timeout of the thinkube-control request. */
@@ -14,10 +15,7 @@ export interface PreflightOptions {
 }
 
 /** Runs every check of the spec's deploy step (in parallel) and returns their results in a fixed order. */
-export async function preflight(config: Config, options: PreflightOptions = {}): Promise<CheckResult[]> {
-  const kube = new KubeConfig();
-  if (options.kubeconfig) kube.loadFromFile(options.kubeconfig);
-  else kube.loadFromDefault();
+export async function preflight(kube: KubeConfig, config: Config, options: PreflightOptions = {}): Promise<CheckResult[]> {
   return Promise.all([
     oidcSecretCheck(kube, config),
     tlsSecretCheck(kube, config),
@@ -25,7 +23,7 @@ export async function preflight(config: Config, options: PreflightOptions = {}):
     storageClassCheck(kube, config),
     claimVolumesCheck(kube, config),
     duplicateIngressCheck(kube, config),
-    thinkubeControlCheck(options.thinkubeControlUrl ?? config.thinkubeControl.url, options.timeoutMs ?? 5000),
+    thinkubeControlCheck(options.thinkubeControlUrl ?? config.thinkubeControl.url, options.timeoutMs ?? DEFAULT_PREFLIGHT_TIMEOUT_SECONDS * 1000),
   ].map((check) => check()));
 }
 

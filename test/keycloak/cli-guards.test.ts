@@ -58,4 +58,15 @@ describe('thinkube-jupyterhub CLI', () => {
     expect(timeout.stderr).toContain('--timeout "soon" is not a number of seconds');
     expect(timeout.code).toBe(2);
   });
+
+  it('loads the kubeconfig the same way in preflight, bootstrap-keycloak and teardown (exit 6 when unreadable)', async () => {
+    const missing = join(cwd, 'no-such-kubeconfig');
+    const flag = await runInProcess(['preflight', '--kubeconfig', missing], {}, cwd);
+    const env = await runInProcess(['preflight'], { KUBECONFIG: missing }, cwd);
+    const teardown = await runInProcess(['teardown', '--dry-run'], { KUBECONFIG: missing }, cwd);
+    for (const run of [flag, env, teardown]) {
+      expect(run.stderr).toContain(`cannot load the kubeconfig ${missing}`);
+      expect(run.code).toBe(6);
+    }
+  });
 });
