@@ -8,15 +8,20 @@
  * images → a notebook pod from the locally built image of its family, pulled
  * from the registry standing in for Harbor → JupyterLab.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import type { TestUser } from '../keycloak/realm-fixture.js';
+import { helmUpgradeOnNode } from '../node/hub-install.js';
+import { runSynth } from '../support/run-synth.js';
+import { type Manifest, find } from '../support/synth.js';
 import { tierUnavailable } from '../support/tier.js';
 import { ARTIFACTS, type HubUnderTest, clickSignIn, launchChromium, logIn, openKeycloakLogin, screenshot, submitCredentials } from './browser.js';
 import { runInKernel, waitForJupyterLab } from './jupyterlab.js';
-import { DISCOVERED, HUB_HOST, IMAGES, NAMESPACE, type Stack, e2eUnavailableReason, startStack } from './stack.js';
+import { DISCOVERED, HUB_HOST, IMAGES, MOVED_HUB_HOST, NAMESPACE, type Stack, e2eUnavailableReason, startStack } from './stack.js';
 
 /** The user the hub's page was rendered for (JupyterHub's window.jhdata.user). */
 async function pageUser(page: Page): Promise<string | undefined> {
@@ -50,7 +55,7 @@ describe.skipIf(tierUnavailable('e2e', e2eUnavailableReason()))('end to end on t
       url: stack.hubUrl,
       log: async () => (await stack.kube.kubectl(['-n', NAMESPACE, 'logs', 'deployment/hub', '--tail=400'])).stdout,
     };
-    browser = await launchChromium({ env: stack.kube.node!.netExec.env, hosts: { [HUB_HOST]: stack.proxyAddress } });
+    browser = await launchChromium({ env: stack.kube.node!.netExec.env, hosts: { [HUB_HOST]: stack.proxyAddress, [MOVED_HUB_HOST]: stack.proxyAddress } });
   }, 900_000);
 
   afterAll(async () => {
@@ -212,4 +217,39 @@ describe.skipIf(tierUnavailable('e2e', e2eUnavailableReason()))('end to end on t
     expect(await pageUser(page)).toBe(stack.keycloak.users.colleague.username);
     await context.close();
   }, 60_000);
+  describe('each misconfiguration fails the login with a message naming its cause', () => {
+    async function loginFails(who: TestUser, url = hub.url): Promise<void> {
+      const context = await browser.newContext();
+      try {
+        await logIn(await context.newPage(), { ...hub, url }, who);
+      } finally {
+        await context.close();
+      }
+    }
+
+    it('a callback URL that Keycloak does not know (hubUrl changed without running the bootstrap again)', async () => {
+      const moved = `http://${MOVED_HUB_HOST}`;
+      const run = runSynth({ config: { ...stack.config, hubUrl: moved } });
+      expect(run.status, run.stderr).toBe(0);
+      const chart = Object.values(run.files).flatMap((text) => parseAllDocuments(text).map((d) => d.toJS() as Manifest))
+        .find((m) => m?.kind === 'HelmChart')!;
+      await helmUpgradeOnNode(stack.kube, chart, stack.apiToken);
+      try {
+        await expect(loginFails(stack.keycloak.users.user, moved)).rejects.toThrow(/Invalid redirect uri.*run the bootstrap again/);
+      } finally {
+        await helmUpgradeOnNode(stack.kube, find(stack.hub.manifests, 'HelmChart'), stack.apiToken);
+      }
+    }, 300_000);
+
+    // Last, because it leaves the Secret wrong (patching in only the wrong value, the real one never passes through the test).
+    it('a client secret that is not the client\'s', async () => {
+      const wrong = Buffer.from(`not-the-secret-${randomBytes(4).toString('hex')}`).toString('base64');
+      await stack.kube.kubectlOk(['-n', NAMESPACE, 'patch', 'secret', 'jupyterhub-oidc-secret', '--type', 'merge',
+        '-p', JSON.stringify({ data: { client_secret: wrong } })]);
+      // The hub reads OAUTH_CLIENT_SECRET from the Secret when its pod starts.
+      await stack.kube.kubectlOk(['-n', NAMESPACE, 'rollout', 'restart', 'deployment/hub']);
+      await stack.kube.kubectlOk(['-n', NAMESPACE, 'rollout', 'status', 'deployment/hub', '--timeout=240s'], { timeoutMs: 250_000 });
+      await expect(loginFails(stack.keycloak.users.user)).rejects.toThrow(/OAUTH_CLIENT_SECRET from the Secret does not match/);
+    }, 300_000);
+  });
 });

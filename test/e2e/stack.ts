@@ -31,6 +31,8 @@ import { CHROMIUM } from './browser.js';
 
 export const NAMESPACE = 'jupyterhub';
 export const HUB_HOST = 'jupyter.thinkube.test';
+/** A host the hub moves to in the misconfiguration test, without the bootstrap run again. */
+export const MOVED_HUB_HOST = 'jupyter2.thinkube.test';
 const cli = join(REPO, 'lib', 'cli', 'index.ts');
 const tsx = join(REPO, 'node_modules', '.bin', 'tsx');
 /** Where Keycloak and thinkube-control answer inside the cluster's namespace (on the node's address). */
