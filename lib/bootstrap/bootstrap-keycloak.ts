@@ -1,21 +1,21 @@
 import { resolve } from 'node:path';
 import type { KubeConfig, V1Secret } from '@kubernetes/client-node';
 import type { Config } from '../config/index.js';
-import { applyObject } from './apply-object.js';
-import { clientSecret } from './client-secret.js';
-import { describeScopes, reconcileDefaultScopes } from './client-scopes.js';
-import { desiredClient, desiredDefaultScopes } from './desired-client.js';
+import { applyObject } from './cluster/apply-object.js';
+import { namespaceObject, oidcSecret, tlsSecretCopy } from './cluster/kube-objects.js';
+import type { KubeSession } from './cluster/kube-session.js';
+import { type PendingManifest, SYNTH_OUTPUT_DIR, checkManifestPath, openManifest } from './cluster/manifest-file.js';
+import { checkSecretWritable, checkTlsSource, foreignDataKeys, secretIsCurrent } from './cluster/secret-ownership.js';
 import { BootstrapError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
-import { reconcileGroupsMapper } from './groups-mapper.js';
-import { KeycloakSession } from './keycloak-session.js';
-import type { KubeSession } from './kube-session.js';
-import { namespaceObject, oidcSecret, tlsSecretCopy } from './kube-objects.js';
-import { type PendingManifest, SYNTH_OUTPUT_DIR, checkManifestPath, openManifest } from './manifest-file.js';
-import { reconcileClient } from './reconcile-client.js';
+import { describeScopes, reconcileDefaultScopes } from './keycloak/client-scopes.js';
+import { clientSecret } from './keycloak/client-secret.js';
+import { desiredClient, desiredDefaultScopes } from './keycloak/desired-client.js';
+import { reconcileGroupsMapper } from './keycloak/groups-mapper.js';
+import { KeycloakSession } from './keycloak/keycloak-session.js';
+import { reconcileClient } from './keycloak/reconcile-client.js';
 import type { Reporter } from './reporter.js';
 import type { RetryPolicy } from './retry.js';
-import { checkSecretWritable, checkTlsSource, foreignDataKeys, secretIsCurrent } from './secret-ownership.js';
 
 export interface BootstrapKeycloakOptions {
   /** Password of `config.keycloak.adminUsername` in the master realm (ADMIN_PASSWORD). */
@@ -144,7 +144,7 @@ class ClusterAccess {
   get(): Promise<KubeSession> {
     this.session ??= (async () => {
       // The Kubernetes client takes about a second to load: only when the cluster is used.
-      const { KubeSession: Session, loadKubeConfig } = await import('./kube-session.js');
+      const { KubeSession: Session, loadKubeConfig } = await import('./cluster/kube-session.js');
       return new Session(await (this.options.kubeconfig ?? loadKubeConfig)(), { timeoutMs: this.options.timeoutMs });
     })();
     return this.session;

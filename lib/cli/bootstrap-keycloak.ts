@@ -91,7 +91,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   try {
     const timeout = timeoutMs(values.timeout);
     const { bootstrapKeycloak } = await import('../bootstrap/bootstrap-keycloak.js');
-    const { synthOutputDirs } = await import('../bootstrap/manifest-file.js');
+    const { synthOutputDirs } = await import('../bootstrap/cluster/manifest-file.js');
     const { config, file } = loadConfig(env, io.cwd);
     await bootstrapKeycloak(config, {
       adminPassword: env.ADMIN_PASSWORD,
@@ -104,7 +104,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
       caFile: values['ca-file'],
       insecure: values.insecure,
       timeoutMs: timeout,
-      kubeconfig: async () => (await import('../bootstrap/kube-session.js')).loadKubeConfig(env),
+      kubeconfig: async () => (await import('../bootstrap/cluster/kube-session.js')).loadKubeConfig(env),
       cwd: io.cwd,
       synthOutputDirs: synthOutputDirs(io.cwd, env, file),
       onSecret: (secret) => reporter.addSecret(secret),

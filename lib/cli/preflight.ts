@@ -56,7 +56,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     config = loadConfig(io.env, io.cwd).config;
     // The same loader, and the same error and exit code, as bootstrap-keycloak and teardown.
-    const { loadKubeConfig } = await import('../bootstrap/kube-session.js');
+    const { loadKubeConfig } = await import('../bootstrap/cluster/kube-session.js');
     kube = loadKubeConfig(io.env, options.kubeconfig);
   } catch (error) {
     if (error instanceof ConfigError) {

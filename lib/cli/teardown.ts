@@ -97,7 +97,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     const { config } = loadConfig(io.env, io.cwd);
     checkConfirmation(values, config.namespace);
     const options = { dryRun: values['dry-run'], deleteData: values['delete-data'], timeoutMs: timeoutMs(values.timeout) };
-    const { loadKubeConfig } = await import('../bootstrap/kube-session.js');
+    const { loadKubeConfig } = await import('../bootstrap/cluster/kube-session.js');
     const { TeardownCluster } = await import('../teardown/cluster.js');
     const teardownModule = await import('../teardown/teardown.js');
     const env = values.kubeconfig === undefined ? io.env : { ...io.env, KUBECONFIG: values.kubeconfig };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkManifestPath } from '../../lib/bootstrap/manifest-file.js';
+import { checkManifestPath } from '../../lib/bootstrap/cluster/manifest-file.js';
 import { StreamReporter } from '../../lib/bootstrap/reporter.js';
 import { runInProcess } from './run-cli.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { diffClient } from '../../lib/bootstrap/client-diff.js';
-import { desiredClient } from '../../lib/bootstrap/desired-client.js';
+import { diffClient } from '../../lib/bootstrap/keycloak/client-diff.js';
+import { desiredClient } from '../../lib/bootstrap/keycloak/desired-client.js';
 import { postLogoutRedirectUris, resolveConfig } from '../../lib/config/index.js';
 
 const config = resolveConfig({ domainName: 'example.com' });

@@ -1,6 +1,6 @@
 import { NetworkError } from '@keycloak/keycloak-admin-client';
-import { BootstrapError } from './errors.js';
-import { ExitCode } from './exit-codes.js';
+import { BootstrapError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
 
 /** Certificate failures that a trusted CA (--ca-file) fixes. */
 const UNTRUSTED_CODES = new Set([

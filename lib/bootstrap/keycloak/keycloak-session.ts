@@ -1,8 +1,8 @@
 import KeycloakAdminClient from '@keycloak/keycloak-admin-client';
 import type { Credentials } from '@keycloak/keycloak-admin-client/lib/utils/auth.js';
+import { DEFAULT_RETRY, type RetryPolicy, withRetry } from '../retry.js';
 import { type AdminLogin, type FailureContext, httpStatus, isTransient, keycloakFailure } from './keycloak-failure.js';
 import { type KeycloakTlsOptions, keycloakRequestOptions } from './keycloak-tls.js';
-import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
 
 export interface KeycloakSessionOptions extends KeycloakTlsOptions {
   /** Base URL of Keycloak, e.g. https://keycloak.example.com */

@@ -7,9 +7,9 @@
  * own, and deleting data this command never wrote could break whoever wrote it.
  */
 import type { V1ManagedFieldsEntry, V1Secret } from '@kubernetes/client-node';
-import { BootstrapError } from './errors.js';
-import { ExitCode } from './exit-codes.js';
-import { OWNER } from './owner.js';
+import { BootstrapError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { OWNER } from '../owner.js';
 
 type FieldSet = Record<string, unknown>;
 

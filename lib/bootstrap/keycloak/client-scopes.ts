@@ -1,6 +1,6 @@
 import type ClientRepresentation from '@keycloak/keycloak-admin-client/lib/defs/clientRepresentation.js';
-import { BootstrapError } from './errors.js';
-import { ExitCode } from './exit-codes.js';
+import { BootstrapError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
 import type { KeycloakSession } from './keycloak-session.js';
 
 export interface ScopesOutcome {

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { X509Certificate } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
-import { BootstrapError } from './errors.js';
-import { ExitCode } from './exit-codes.js';
+import { BootstrapError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
 
 export interface KeycloakTlsOptions {
   /** PEM bundle of a private CA to trust in addition to the system roots. */

@@ -5,8 +5,8 @@ import {
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { BootstrapError } from './errors.js';
-import { ExitCode } from './exit-codes.js';
+import { BootstrapError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
 
 /** The directory `cdk8s synth` writes to by default: it is shared and committed to GitOps repos, so never a secret's home. */
 export const SYNTH_OUTPUT_DIR = 'dist';

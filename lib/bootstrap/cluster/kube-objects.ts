@@ -1,7 +1,7 @@
 /** The Kubernetes objects this command writes (secret-ownership.ts tells when one is current). */
 import type { V1Namespace, V1Secret } from '@kubernetes/client-node';
-import type { Config } from '../config/index.js';
-import { OWNER } from './owner.js';
+import type { Config } from '../../config/index.js';
+import { OWNER } from '../owner.js';
 
 const MANAGED_BY = { 'app.kubernetes.io/managed-by': OWNER };
 

@@ -2,10 +2,10 @@ import {
   ApiException, AuthorizationV1Api, KubeConfig, type KubernetesObject, KubernetesObjectApi, PatchStrategy, type RequestContext,
   type ResponseContext, ServerConfiguration, createConfiguration,
 } from '@kubernetes/client-node';
-import { BootstrapError } from './errors.js';
-import { ExitCode } from './exit-codes.js';
-import { OWNER } from './owner.js';
-import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
+import { BootstrapError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { OWNER } from '../owner.js';
+import { DEFAULT_RETRY, type RetryPolicy, withRetry } from '../retry.js';
 
 /** The field manager of every object this command applies (server-side apply). */
 export const FIELD_MANAGER = OWNER;

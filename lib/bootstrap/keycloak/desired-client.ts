@@ -1,7 +1,7 @@
 import type ClientRepresentation from '@keycloak/keycloak-admin-client/lib/defs/clientRepresentation.js';
-import { type Config, oauthCallbackUrl, postLogoutRedirectUris } from '../config/index.js';
+import { type Config, oauthCallbackUrl, postLogoutRedirectUris } from '../../config/index.js';
+import { OWNER } from '../owner.js';
 import { OWNER_ATTRIBUTE } from './client-ownership.js';
-import { OWNER } from './owner.js';
 
 /** Keycloak keeps a client's post-logout redirect URIs in this attribute, joined by '##'. */
 export const POST_LOGOUT_ATTRIBUTE = 'post.logout.redirect.uris';

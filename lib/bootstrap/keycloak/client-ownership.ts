@@ -1,7 +1,7 @@
 import type ClientRepresentation from '@keycloak/keycloak-admin-client/lib/defs/clientRepresentation.js';
-import { BootstrapError } from './errors.js';
-import { ExitCode } from './exit-codes.js';
-import { OWNER } from './owner.js';
+import { BootstrapError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { OWNER } from '../owner.js';
 
 /** Client attribute that marks a client this command created (or was told to adopt). */
 export const OWNER_ATTRIBUTE = 'thinkube.io/managed-by';
