@@ -12,8 +12,9 @@ const app = new App();
 const chart = new Chart(app, 'hub');
 const storage = new StorageConstruct(chart, 'storage', { config });
 const discovery = new DiscoveryRbacConstruct(chart, 'discovery', { config });
-const hub = new HubHelmConstruct(chart, 'hub', { config, storage, discovery });
-const ingress = new IngressConstruct(chart, 'ingress', { config, hub });
+// The hub takes its config from storage and discovery, the Ingress from the hub.
+const hub = new HubHelmConstruct(chart, 'hub', { storage, discovery });
+const ingress = new IngressConstruct(chart, 'ingress', { hub });
 
 // Escape hatch: every construct's main object is reachable and patchable.
 ApiObject.of(hub).addJsonPatch(JsonPatch.add('/spec/timeout', '15m'));

@@ -35,6 +35,9 @@ export function parseConfigInput(input: unknown, source?: string): ConfigInput {
   throw new ConfigError(problems, source);
 }
 
+/** helm refuses longer release names. */
+const HELM_RELEASE_NAME_MAX = 53;
+
 function semanticProblems(config: Config): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const r = config.resources;
@@ -46,6 +49,13 @@ function semanticProblems(config: Config): ConfigProblem[] {
   }
   if (r.minMemoryGi > r.memoryLimitGi) {
     problems.push({ field: 'resources.minMemoryGi', value: r.minMemoryGi, message: `must not exceed resources.memoryLimitGi (${r.memoryLimitGi})` });
+  }
+  if (config.chart.releaseName.length > HELM_RELEASE_NAME_MAX) {
+    problems.push({
+      field: 'chart.releaseName',
+      value: config.chart.releaseName,
+      message: `is longer than helm's ${HELM_RELEASE_NAME_MAX} characters (outside the jupyterhub namespace it defaults to jupyterhub-<namespace>): set a shorter chart.releaseName`,
+    });
   }
   if (usesGroups(config.keycloak) && !config.keycloak.groupsClaim.enabled) {
     problems.push({
@@ -82,13 +92,15 @@ export function resolveConfig(raw: unknown = {}, source?: string): Config {
   const d = DEFAULTS;
   const allowedGroups = input.keycloak?.allowedGroups ?? d.keycloak.allowedGroups;
   const adminGroups = input.keycloak?.adminGroups ?? d.keycloak.adminGroups;
+  const namespace = input.namespace ?? d.namespace;
   const config: Config = {
     domainName,
-    namespace: input.namespace ?? d.namespace,
+    namespace,
     hostname,
     hubUrl: (input.hubUrl ?? `https://${hostname}`).replace(/\/+$/, ''),
     adminUsers: input.adminUsers ?? [keycloakAdmin],
-    chart: { ...d.chart, ...input.chart },
+    // The HelmChart objects of hubs in several namespaces share chart.helmChartNamespace: each needs its own name.
+    chart: { ...d.chart, releaseName: namespace === d.namespace ? d.chart.releaseName : `${d.chart.releaseName}-${namespace}`, ...input.chart },
     keycloak: {
       url: (input.keycloak?.url ?? `https://${d.keycloak.hostnamePrefix}.${domainName}`).replace(/\/+$/, ''),
       realm: input.keycloak?.realm ?? d.keycloak.realm,

@@ -1,10 +1,11 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { readAsset } from '../assets.js';
-import { type Config, DEFAULTS, resolveConfig } from '../config/index.js';
+import { type Config, DEFAULTS, type SecretReference } from '../config/index.js';
 import type { DiscoveryIdentity } from '../model/notebook-pod.js';
+import { composedConfig } from './compose.js';
 
 /** File name of the init script inside its ConfigMap and mount. */
 export const DISCOVERY_SCRIPT_FILE = 'service-discovery-init.sh';
@@ -12,7 +13,7 @@ export const DISCOVERY_SCRIPT_FILE = 'service-discovery-init.sh';
 export interface DiscoveryRbacProps {
   /**
    * The hub's configuration: namespace, hub URL, chart version and the Secret allow-list.
-   * @default - the example configuration (`resolveConfig({})`)
+   * @default - the example configuration in the enclosing Chart's namespace
    */
   readonly config?: Config;
   /**
@@ -21,9 +22,8 @@ export interface DiscoveryRbacProps {
    */
   readonly serviceAccountName?: string;
   /**
-   * Name of the cluster-wide role that reads ConfigMaps; cluster-scoped, so
-   * give each hub its own when several share a cluster.
-   * @default 'jupyter-configmap-reader'
+   * Name of the cluster-wide role that reads ConfigMaps (cluster-scoped: each hub has its own).
+   * @default 'jupyter-configmap-reader' in the `jupyterhub` namespace, else suffixed with `-<namespace>`
    */
   readonly clusterRoleName?: string;
   /**
@@ -41,6 +41,8 @@ export interface DiscoveryRbacProps {
  * `JUPYTERHUB_URL` to other Thinkube components.
  */
 export class DiscoveryRbacConstruct extends Construct implements DiscoveryIdentity {
+  /** The configuration the objects were built with (what a construct built on this one inherits). */
+  public readonly config: Config;
   /** The ServiceAccount's name. */
   public readonly serviceAccountName: string;
   /** Name of the ConfigMap holding the init script under `scriptFileName`. */
@@ -49,17 +51,22 @@ export class DiscoveryRbacConstruct extends Construct implements DiscoveryIdenti
   public readonly scriptFileName = DISCOVERY_SCRIPT_FILE;
   /** The registration ConfigMap. */
   public readonly registration: ApiObject;
+  private readonly secretNames = new Map<string, Set<string>>();
+  private readonly secretRoleName: string;
+  private readonly subject: { kind: string; name: string; namespace: string };
 
   constructor(scope: Construct, id: string, props: DiscoveryRbacProps = {}) {
     super(scope, id);
-    const config = props.config ?? resolveConfig({});
+    const config = composedConfig(this, 'DiscoveryRbacConstruct', props.config);
+    this.config = config;
     const namespace = config.namespace;
+    // Names of objects outside the hub's namespace carry it, so that hubs in several namespaces do not share them.
+    const ownName = (name: string): string => (namespace === DEFAULTS.namespace ? name : `${name}-${namespace}`);
     this.serviceAccountName = props.serviceAccountName ?? DEFAULTS.discovery.serviceAccountName;
-    const clusterRoleName = props.clusterRoleName ?? DEFAULTS.discovery.clusterRoleName;
-    const defaultBindingName = `${this.serviceAccountName}-binding`;
-    const clusterRoleBindingName = props.clusterRoleBindingName
-      ?? (namespace === DEFAULTS.namespace ? defaultBindingName : `${defaultBindingName}-${namespace}`);
-    const subject = { kind: 'ServiceAccount', name: this.serviceAccountName, namespace };
+    const clusterRoleName = props.clusterRoleName ?? ownName(DEFAULTS.discovery.clusterRoleName);
+    const clusterRoleBindingName = props.clusterRoleBindingName ?? ownName(`${this.serviceAccountName}-binding`);
+    this.secretRoleName = ownName(`${this.serviceAccountName}-secrets`);
+    this.subject = { kind: 'ServiceAccount', name: this.serviceAccountName, namespace };
 
     new k8s.KubeServiceAccount(this, 'Resource', {
       metadata: { name: this.serviceAccountName, namespace },
@@ -72,26 +79,10 @@ export class DiscoveryRbacConstruct extends Construct implements DiscoveryIdenti
     new k8s.KubeClusterRoleBinding(this, 'ConfigMapReaderBinding', {
       metadata: { name: clusterRoleBindingName },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRoleName },
-      subjects: [subject],
+      subjects: [this.subject],
     });
-
-    const secretsByNamespace = new Map<string, string[]>();
-    for (const ref of config.discovery.secretAllowList) {
-      const names = secretsByNamespace.get(ref.namespace) ?? [];
-      if (!names.includes(ref.name)) names.push(ref.name);
-      secretsByNamespace.set(ref.namespace, names);
-    }
-    for (const [secretNamespace, names] of [...secretsByNamespace].sort(([a], [b]) => a.localeCompare(b))) {
-      const roleName = `${this.serviceAccountName}-secrets`;
-      new k8s.KubeRole(this, `SecretReader-${secretNamespace}`, {
-        metadata: { name: roleName, namespace: secretNamespace },
-        rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: [...names].sort() }],
-      });
-      new k8s.KubeRoleBinding(this, `SecretReaderBinding-${secretNamespace}`, {
-        metadata: { name: roleName, namespace: secretNamespace },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: roleName },
-        subjects: [subject],
-      });
+    for (const ref of [...config.discovery.secretAllowList].sort((a, b) => a.namespace.localeCompare(b.namespace))) {
+      this.allowSecretRead(ref);
     }
 
     new k8s.KubeConfigMap(this, 'Script', {
@@ -112,6 +103,39 @@ export class DiscoveryRbacConstruct extends Construct implements DiscoveryIdenti
       },
       data: { 'service.yaml': stringify(registrationDocument(config)) },
     });
+  }
+
+  /** The Secrets the identity may `get`, by namespace and name (the hub's notebooks may reach their namespaces). */
+  public get secretAllowList(): readonly SecretReference[] {
+    return [...this.secretNames].flatMap(([namespace, names]) => [...names].sort().map((name) => ({ namespace, name })));
+  }
+
+  /**
+   * Lets the discovery init container `get` one more Secret (a Role and
+   * RoleBinding in its namespace, `resourceNames` only), as
+   * `discovery.secretAllowList` does; the notebooks' NetworkPolicy then also
+   * reaches that namespace.
+   */
+  public allowSecretRead(ref: SecretReference): void {
+    let names = this.secretNames.get(ref.namespace);
+    if (names === undefined) {
+      names = new Set();
+      this.secretNames.set(ref.namespace, names);
+      const namesInNamespace = names;
+      new k8s.KubeRole(this, `SecretReader-${ref.namespace}`, {
+        metadata: { name: this.secretRoleName, namespace: ref.namespace },
+        rules: [{
+          apiGroups: [''], resources: ['secrets'], verbs: ['get'],
+          resourceNames: Lazy.any({ produce: () => [...namesInNamespace].sort() }) as unknown as string[],
+        }],
+      });
+      new k8s.KubeRoleBinding(this, `SecretReaderBinding-${ref.namespace}`, {
+        metadata: { name: this.secretRoleName, namespace: ref.namespace },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.secretRoleName },
+        subjects: [this.subject],
+      });
+    }
+    names.add(ref.name);
   }
 }
 

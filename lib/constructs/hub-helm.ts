@@ -1,16 +1,17 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { HelmChart, HelmChartSpecFailurePolicy } from '../../imports/helm.cattle.io.js';
-import { type Config, resolveConfig } from '../config/index.js';
+import type { Config } from '../config/index.js';
 import { type Values, buildValues } from '../values/index.js';
+import { composedConfig } from './compose.js';
 import type { DiscoveryRbacConstruct } from './discovery-rbac.js';
 import type { StorageConstruct } from './storage.js';
 
 export interface HubHelmProps {
   /**
-   * The hub's configuration.
-   * @default - the example configuration (`resolveConfig({})`)
+   * The hub's configuration. One other than `storage`'s and `discovery`'s is refused.
+   * @default - the configuration `storage` and `discovery` were built with
    */
   readonly config?: Config;
   /** The claims, volumes and mounts the notebook pods use. */
@@ -30,21 +31,28 @@ export class HubHelmConstruct extends Construct {
   public readonly releaseName: string;
   /** The namespace the chart installs into. */
   public readonly namespace: string;
-  /** The Z2JH values document carried by the HelmChart. */
-  public readonly valuesDocument: Readonly<Values>;
+  /** The configuration the values were built with. */
+  public readonly config: Config;
   /** The chart's public proxy Service, which the Ingress routes to. */
   public readonly proxyServiceName = 'proxy-public';
   /** Port of `proxyServiceName`. */
   public readonly proxyServicePort = 80;
   /** The HelmChart object (also `ApiObject.of(this)`). */
   public readonly helmChart: ApiObject;
+  private readonly storage: StorageConstruct;
+  private readonly discovery: DiscoveryRbacConstruct;
 
   constructor(scope: Construct, id: string, props: HubHelmProps) {
     super(scope, id);
-    const config = props.config ?? resolveConfig({});
+    const config = composedConfig(this, 'HubHelmConstruct', props.config, [
+      { name: 'props.storage', config: props.storage.config },
+      { name: 'props.discovery', config: props.discovery.config },
+    ]);
+    this.config = config;
+    this.storage = props.storage;
+    this.discovery = props.discovery;
     this.releaseName = config.chart.releaseName;
     this.namespace = config.namespace;
-    this.valuesDocument = buildValues(config, props.storage, props.discovery);
     this.helmChart = new HelmChart(this, 'Resource', {
       metadata: { name: this.releaseName, namespace: config.chart.helmChartNamespace },
       spec: {
@@ -54,9 +62,17 @@ export class HubHelmConstruct extends Construct {
         targetNamespace: this.namespace,
         // A failed upgrade must never uninstall the hub (and its user database).
         failurePolicy: HelmChartSpecFailurePolicy.ABORT,
+        // Built at synth time, so that what the app adds later (discovery.allowSecretRead) is in it.
         // YAML 1.1 output quotes strings such as 'yes' that helm would read as booleans.
-        valuesContent: stringify(this.valuesDocument, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false }),
+        valuesContent: Lazy.any({
+          produce: () => stringify(this.valuesDocument, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false }),
+        }) as unknown as string,
       },
     });
+  }
+
+  /** The Z2JH values document the HelmChart carries, as of now. */
+  public get valuesDocument(): Readonly<Values> {
+    return buildValues(this.config, this.storage, this.discovery);
   }
 }

@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { type Config, resolveConfig } from '../config/index.js';
+import type { Config } from '../config/index.js';
+import { composedConfig } from './compose.js';
 import type { HubHelmConstruct } from './hub-helm.js';
 
 /** ingress-nginx settings for long-lived notebook sessions: no body limit, hour-long timeouts, websockets. */
@@ -16,7 +17,8 @@ export const NOTEBOOK_INGRESS_ANNOTATIONS: Readonly<Record<string, string>> = {
 export interface IngressProps {
   /**
    * The hub's configuration: hostname, ingress class, TLS secret and extra annotations (which win).
-   * @default - the example configuration (`resolveConfig({})`)
+   * A configuration other than the hub's is refused.
+   * @default - the hub's configuration
    */
   readonly config?: Config;
   /** The hub whose proxy Service receives the traffic. */
@@ -25,13 +27,16 @@ export interface IngressProps {
 
 /** The HTTPS entry to the hub: `hostname` → the chart's `proxy-public` Service. */
 export class IngressConstruct extends Construct {
+  /** The configuration the Ingress was built with (the hub's). */
+  public readonly config: Config;
   /** The Ingress object (also `ApiObject.of(this)`). */
   public readonly ingress: ApiObject;
 
   constructor(scope: Construct, id: string, props: IngressProps) {
     super(scope, id);
-    const config = props.config ?? resolveConfig({});
     const { hub } = props;
+    const config = composedConfig(this, 'IngressConstruct', props.config, [{ name: 'props.hub', config: hub.config }]);
+    this.config = config;
     this.ingress = new k8s.KubeIngress(this, 'Resource', {
       metadata: {
         name: hub.releaseName,

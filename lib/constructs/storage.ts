@@ -1,14 +1,15 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { type Config, resolveConfig } from '../config/index.js';
+import type { Config } from '../config/index.js';
 import type { Volume, VolumeMount } from '../model/kubernetes-types.js';
 import { MOUNT_PATHS, type NotebookStorage, type SharedVolume, WORKSPACES_FOLDER } from '../model/notebook-pod.js';
+import { composedConfig } from './compose.js';
 
 export interface StorageProps {
   /**
    * The hub's configuration: namespace, storage class and capacities.
-   * @default - the example configuration (`resolveConfig({})`)
+   * @default - the example configuration in the enclosing Chart's namespace
    */
   readonly config?: Config;
 }
@@ -21,6 +22,8 @@ export interface StorageProps {
  * shared whole.
  */
 export class StorageConstruct extends Construct implements NotebookStorage {
+  /** The configuration the claims were built with (what a construct built on this one inherits). */
+  public readonly config: Config;
   /** Claim names by purpose. */
   public readonly claimNames: Readonly<Record<SharedVolume, string>>;
   /** The PersistentVolumeClaim objects by purpose (patch them with `addJsonPatch`). */
@@ -46,7 +49,8 @@ export class StorageConstruct extends Construct implements NotebookStorage {
 
   constructor(scope: Construct, id: string, props: StorageProps = {}) {
     super(scope, id);
-    const config = props.config ?? resolveConfig({});
+    const config = composedConfig(this, 'StorageConstruct', props.config);
+    this.config = config;
     const { storage, namespace } = config;
     const capacities: Record<SharedVolume, string> = {
       notebooks: storage.notebooksCapacity,

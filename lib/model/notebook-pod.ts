@@ -44,4 +44,6 @@ export interface DiscoveryIdentity {
   readonly scriptConfigMapName: string;
   /** Key of the script in that ConfigMap. */
   readonly scriptFileName: string;
+  /** The Secrets that identity may read (`discovery.secretAllowList` and what was added since); notebooks may reach their namespaces. */
+  readonly secretAllowList: readonly { readonly namespace: string; readonly name: string }[];
 }

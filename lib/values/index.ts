@@ -20,7 +20,7 @@ export function buildValues(config: Config, storage: NotebookStorage, discovery:
     hubValues(config),
     authValues(config),
     singleuserValues(config, storage, discovery),
-    networkPolicyValues(config),
+    networkPolicyValues(config, discovery),
     brandingValues(config),
     customValues(config),
     hubPythonValues(),

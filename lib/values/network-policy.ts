@@ -1,4 +1,5 @@
 import type { Config } from '../config/index.js';
+import type { DiscoveryIdentity } from '../model/notebook-pod.js';
 import type { Values } from './merge.js';
 
 /**
@@ -13,7 +14,7 @@ import type { Values } from './merge.js';
  * metadata server.
  * @see https://z2jh.jupyter.org/en/stable/administrator/security.html#kubernetes-network-policies
  */
-export function networkPolicyValues(config: Config): Values {
+export function networkPolicyValues(config: Config, discovery: DiscoveryIdentity): Values {
   const { enabled } = config.networkPolicy;
   const closedMetadata = { egressAllowRules: { cloudMetadataServer: false } };
   return {
@@ -29,7 +30,7 @@ export function networkPolicyValues(config: Config): Values {
           dnsPortsCloudMetadataServer: false,
           privateIPs: false,
         },
-        egress: notebookEgress(config),
+        egress: notebookEgress(config, discovery),
       },
     },
   };
@@ -37,10 +38,10 @@ export function networkPolicyValues(config: Config): Values {
 
 const TCP = 'TCP';
 
-function notebookEgress(config: Config): Values[] {
+function notebookEgress(config: Config, discovery: DiscoveryIdentity): Values[] {
   const { apiServer, ingressControllerNamespace } = config.networkPolicy;
   const rules: Values[] = [];
-  const namespaces = serviceNamespaces(config);
+  const namespaces = serviceNamespaces(config, discovery);
   if (namespaces.length > 0) {
     // Services discovery publishes by in-cluster address (databases, APIs).
     rules.push({ to: [{ namespaceSelector: namespaceIn(namespaces) }] });
@@ -70,10 +71,10 @@ function namespaceIn(namespaces: readonly string[]): Values {
  * reads, thinkube-control's (when its URL is a cluster Service name) and
  * `networkPolicy.serviceNamespaces`.
  */
-function serviceNamespaces(config: Config): string[] {
+function serviceNamespaces(config: Config, discovery: DiscoveryIdentity): string[] {
   const control = clusterServiceNamespace(config.thinkubeControl.url);
   const all = [
-    ...config.discovery.secretAllowList.map((secret) => secret.namespace),
+    ...discovery.secretAllowList.map((secret) => secret.namespace),
     ...(control === undefined ? [] : [control]),
     ...config.networkPolicy.serviceNamespaces,
   ];

@@ -49,7 +49,7 @@ describe('npm run synth', () => {
     await expect(yaml).toMatchFileSnapshot('__snapshots__/custom.k8s.yaml');
     expect(yaml).toContain('host: jupyter.ml.example.org');
     expect(yaml).toContain('storage: 2Ti');
-    expect(kinds(yaml)).toContain('Role/mlflow/jupyter-service-discovery-secrets');
+    expect(kinds(yaml)).toContain('Role/mlflow/jupyter-service-discovery-secrets-lab');
   });
 
   it('reports every config problem, exits 2 and leaves the previous output as it was', () => {
