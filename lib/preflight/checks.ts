@@ -1,6 +1,7 @@
 import {
   ApiextensionsV1Api, CoreV1Api, type KubeConfig, NetworkingV1Api, StorageV1Api, type V1Ingress,
 } from '@kubernetes/client-node';
+import { apiStatus, clusterDescription, kubeFailure } from '../bootstrap/cluster/kube-failure.js';
 import type { Config } from '../config/index.js';
 import { THINKUBE_CONTROL_PATHS } from '../model/thinkube-control.js';
 import { LEGACY_INGRESS_NAME } from '../teardown/legacy.js';
@@ -16,16 +17,23 @@ export interface CheckResult {
 
 export type Check = () => Promise<CheckResult>;
 
-function statusOf(error: unknown): number | undefined {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'number' ? code : undefined;
+/** The request a check makes, for the message when it fails: what was being done, and the permission it takes. */
+interface ClusterRequest {
+  readonly action: string;
+  readonly needs: string;
 }
 
-function failure(name: string, error: unknown, missing: string): CheckResult {
-  const status = statusOf(error);
-  if (status === 404) return { name, ok: false, detail: missing };
-  if (status === 401 || status === 403) return { name, ok: false, detail: `not allowed to read it (HTTP ${status}): check your kubeconfig's identity` };
-  return { name, ok: false, detail: `cannot reach the cluster: ${(error as Error).message.split('\n')[0]}` };
+/**
+ * A failed read: a 404 is the check's own finding (`missing` names its fix);
+ * anything else reads as it does in bootstrap-keycloak and teardown.
+ */
+function failure(kube: KubeConfig, name: string, error: unknown, missing: string, request: ClusterRequest): CheckResult {
+  if (apiStatus(error) === 404) return { name, ok: false, detail: missing };
+  return { name, ok: false, detail: kubeFailure(error, { where: clusterDescription(kube), ...request }).message };
+}
+
+function secretRead(config: Config, secretName: string): ClusterRequest {
+  return { action: `reading Secret ${config.namespace}/${secretName}`, needs: `get on secrets in namespace ${config.namespace}` };
 }
 
 export function oidcSecretCheck(kube: KubeConfig, config: Config): Check {
@@ -37,7 +45,7 @@ export function oidcSecretCheck(kube: KubeConfig, config: Config): Check {
       if (missing.length > 0) return { name, ok: false, detail: `lacks ${missing.join(' and ')}: run npm run bootstrap:keycloak` };
       return { name, ok: true, detail: 'has client_id and client_secret' };
     } catch (error) {
-      return failure(name, error, 'is missing: run npm run bootstrap:keycloak');
+      return failure(kube, name, error, 'is missing: run npm run bootstrap:keycloak', secretRead(config, config.keycloak.oidcSecretName));
     }
   };
 }
@@ -53,7 +61,7 @@ export function tlsSecretCheck(kube: KubeConfig, config: Config): Check {
       const fix = config.tls.copyWildcardCertificate
         ? `is missing: run npm run bootstrap:keycloak (copies ${config.tls.sourceNamespace}/${config.tls.sourceSecretName})`
         : 'is missing: create it, or set tls.copyWildcardCertificate and run npm run bootstrap:keycloak';
-      return failure(name, error, fix);
+      return failure(kube, name, error, fix, secretRead(config, config.ingress.tlsSecretName));
     }
   };
 }
@@ -68,7 +76,10 @@ export function helmChartCrdCheck(kube: KubeConfig): Check {
         ? { name, ok: true, detail: 'v1 is served' }
         : { name, ok: false, detail: 'does not serve v1: upgrade the helm-controller' };
     } catch (error) {
-      return failure(name, error, 'is not installed: this cluster has no helm-controller (k3s/RKE2 ship one)');
+      return failure(kube, name, error, 'is not installed: this cluster has no helm-controller (k3s/RKE2 ship one)', {
+        action: 'reading CustomResourceDefinition helmcharts.helm.cattle.io',
+        needs: 'get on customresourcedefinitions',
+      });
     }
   };
 }
@@ -91,7 +102,10 @@ export function storageClassCheck(kube: KubeConfig, config: Config): Check {
           + '(kubectl patch pv <name> -p \'{"spec":{"persistentVolumeReclaimPolicy":"Retain"}}\')',
       };
     } catch (error) {
-      return failure(name, error, 'does not exist: install JuiceFS (or set storage.storageClassName)');
+      return failure(kube, name, error, 'does not exist: install JuiceFS (or set storage.storageClassName)', {
+        action: `reading StorageClass ${config.storage.storageClassName}`,
+        needs: 'get on storageclasses',
+      });
     }
   };
 }
@@ -125,7 +139,10 @@ export function claimVolumesCheck(kube: KubeConfig, config: Config): Check {
           + deleting.map((v) => `kubectl patch pv ${v.volume} -p '{"spec":{"persistentVolumeReclaimPolicy":"Retain"}}'`).join('; '),
       };
     } catch (error) {
-      return failure(name, error, `cannot be read: namespace ${config.namespace} or a bound volume is missing`);
+      return failure(kube, name, error, `cannot be read: namespace ${config.namespace} or a bound volume is missing`, {
+        action: `listing the claims in namespace ${config.namespace} and reading their volumes`,
+        needs: `list on persistentvolumeclaims in namespace ${config.namespace} and get on persistentvolumes`,
+      });
     }
   };
 }
@@ -155,7 +172,7 @@ export function duplicateIngressCheck(kube: KubeConfig, config: Config): Check {
       };
       return { name, ok: false, detail: `another Ingress routes the same host, ${others.map(describe).join('; ')}` };
     } catch (error) {
-      return failure(name, error, 'cannot be listed');
+      return failure(kube, name, error, 'cannot be listed', { action: 'listing the Ingresses of all namespaces', needs: 'list on ingresses in all namespaces' });
     }
   };
 }

@@ -1,8 +1,7 @@
 import {
   ApiException, CoreV1Api, type KubeConfig, type KubernetesObject, KubernetesObjectApi,
 } from '@kubernetes/client-node';
-import { BootstrapError } from '../bootstrap/errors.js';
-import { ExitCode } from '../bootstrap/exit-codes.js';
+import { clusterDescription, kubeFailure } from '../bootstrap/cluster/kube-failure.js';
 import { withRetry } from '../bootstrap/retry.js';
 import { type Target, describeTarget } from './target.js';
 
@@ -24,7 +23,7 @@ export class TeardownCluster {
   constructor(kubeconfig: KubeConfig) {
     this.objects = KubernetesObjectApi.makeApiClient(kubeconfig);
     this.core = kubeconfig.makeApiClient(CoreV1Api);
-    this.where = `cluster ${kubeconfig.getCurrentCluster()?.server ?? '(no server)'} (context "${kubeconfig.getCurrentContext()}")`;
+    this.where = clusterDescription(kubeconfig);
   }
 
   /** The live object, or undefined when it (or its kind) does not exist. */
@@ -82,16 +81,7 @@ export class TeardownCluster {
     try {
       return await withRetry(operation, transient);
     } catch (error) {
-      if (error instanceof ApiException && error.code === 401) {
-        throw new BootstrapError(`${this.where} refused the kubeconfig's credentials (401) while ${action}: log in again or fix KUBECONFIG`, ExitCode.clusterUnreachable);
-      }
-      if (error instanceof ApiException && error.code === 403) {
-        throw new BootstrapError(`${this.where}: the kubeconfig's user may not do this (403 while ${action}): teardown needs get, list and delete on the objects of dist/`, ExitCode.forbidden);
-      }
-      if (error instanceof ApiException) {
-        throw new BootstrapError(`${this.where} failed while ${action} (${error.code})`, error.code >= 500 ? ExitCode.clusterUnreachable : ExitCode.unexpected);
-      }
-      throw new BootstrapError(`${this.where} is unreachable while ${action}, also after retries: ${(error as Error).message} (check KUBECONFIG and the current context)`, ExitCode.clusterUnreachable);
+      throw kubeFailure(error, { where: this.where, action, needs: 'get, list and delete on the objects of dist/', retried: true });
     }
   }
 }

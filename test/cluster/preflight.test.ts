@@ -7,6 +7,7 @@ import { preflightCommand } from '../../lib/cli/preflight.js';
 import { kubeUnavailableReason } from '../kube/harness.js';
 import { useKube } from '../kube/use-kube.js';
 import { type FakeThinkubeControl, startFakeThinkubeControl } from '../support/fake-thinkube-control.js';
+import { closedPort, writeTokenKubeconfig } from '../support/kubeconfig.js';
 import { HELMCHART_CRD } from '../support/vendor.js';
 import { tierUnavailable } from '../support/tier.js';
 import { runCommand } from '../teardown/run-teardown.js';
@@ -147,6 +148,34 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
     await control.scenario('ok');
     expect(code).toBe(1);
     expect(output).toContain('unreachable (no answer in 500 ms)');
+  });
+
+  // The same mapping as bootstrap-keycloak and teardown (lib/bootstrap/cluster/kube-failure.ts): the cluster, the request and the fix.
+  it('names the cluster, the request and the fix when the cluster refuses the credentials, forbids the read or cannot be reached', async () => {
+    const k = kube();
+    const dir = mkdtempSync(join(tmpdir(), 'tjh-preflight-kubeconfig-'));
+    const cluster = String.raw`cluster https://127\.0\.0\.1:\d+`;
+
+    const refused = await run(['--kubeconfig', writeTokenKubeconfig(join(dir, 'refused'), { name: 'refused', server: k.server, token: 'not-a-token', caFile: k.caFile })]);
+    expect(refused.code).toBe(1);
+    expect(refused.output).toMatch(new RegExp(`FAIL OIDC Secret jupyterhub/jupyterhub-oidc-secret: ${cluster} \\(context "refused"\\) refused the kubeconfig's credentials \\(401\\) `
+      + 'while reading Secret jupyterhub/jupyterhub-oidc-secret: log in again or fix KUBECONFIG'));
+
+    await k.kubectlOk(['create', 'serviceaccount', '-n', 'jupyterhub', 'preflight-no-rights']);
+    const forbidden = await run(['--kubeconfig', await k.serviceAccountKubeconfig('jupyterhub', 'preflight-no-rights')]);
+    expect(forbidden.code).toBe(1);
+    expect(forbidden.output).toMatch(new RegExp(`FAIL OIDC Secret jupyterhub/jupyterhub-oidc-secret: ${cluster} \\(context "[^"]+"\\): the kubeconfig's user may not do this `
+      + '\\(403 while reading Secret jupyterhub/jupyterhub-oidc-secret\\): .*cannot get resource "secrets".*: it needs get on secrets in namespace jupyterhub\n'));
+    expect(forbidden.output).toContain('(403 while reading StorageClass juicefs-rwx)');
+    expect(forbidden.output).toContain('it needs list on ingresses in all namespaces');
+    expect(forbidden.output).toContain('preflight: 6 of 7 checks failed');
+
+    const gone = await run(['--kubeconfig', writeTokenKubeconfig(join(dir, 'gone'), { name: 'gone', server: `https://127.0.0.1:${await closedPort()}`, token: 'nothing' })]);
+    expect(gone.code).toBe(1);
+    expect(gone.output).toMatch(new RegExp(`FAIL HelmChart CRD helmcharts.helm.cattle.io: ${cluster} \\(context "gone"\\) is unreachable `
+      + 'while reading CustomResourceDefinition helmcharts.helm.cattle.io: .*\\(check KUBECONFIG and the current context\\)'));
+    // preflight asks once: the shared wording says "also after retries" only for the commands that retry.
+    expect(gone.output).not.toContain('also after retries');
   });
 
   it('rejects bad usage with exit 2', async () => {

@@ -1,11 +1,12 @@
 import {
-  ApiException, AuthorizationV1Api, KubeConfig, type KubernetesObject, KubernetesObjectApi, PatchStrategy, type RequestContext,
+  AuthorizationV1Api, KubeConfig, type KubernetesObject, KubernetesObjectApi, PatchStrategy, type RequestContext,
   type ResponseContext, ServerConfiguration, createConfiguration,
 } from '@kubernetes/client-node';
 import { BootstrapError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { OWNER } from '../owner.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from '../retry.js';
+import { apiStatus, clusterDescription, isTransientKube, kubeFailure } from './kube-failure.js';
 
 /** The field manager of every object this command applies (server-side apply). */
 export const FIELD_MANAGER = OWNER;
@@ -28,28 +29,11 @@ export function loadKubeConfig(env: NodeJS.ProcessEnv = process.env, file?: stri
   return kubeconfig;
 }
 
+/** The permissions bootstrap-keycloak needs, named when the API server refuses one. */
+const NEEDS = 'get/create/patch on namespaces and secrets';
+
 /** Per-request deadline towards the cluster when none is given. */
 export const DEFAULT_KUBE_TIMEOUT_MS = 10_000;
-
-function transient(error: unknown): boolean {
-  if (error instanceof ApiException) return error.code >= 500 || error.code === 429;
-  if (!(error instanceof Error)) return false;
-  return ['FetchError', 'AbortError', 'TimeoutError'].includes(error.name) || (error as { code?: unknown }).code === 'ECONNRESET';
-}
-
-function timedOut(error: unknown): boolean {
-  return error instanceof Error && ['AbortError', 'TimeoutError'].includes(error.name);
-}
-
-/** The API server's own explanation in a Status body, if any. */
-function statusMessage(error: ApiException<unknown>): string | undefined {
-  try {
-    const body = typeof error.body === 'string' ? JSON.parse(error.body) as { message?: unknown } : error.body as { message?: unknown };
-    return typeof body?.message === 'string' ? body.message : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Rejects after `ms`: a backstop for what the abort signal cannot stop (an exec credential plugin that never returns). */
 function withDeadline<T>(operation: Promise<T>, ms: number): Promise<T> {
@@ -78,7 +62,7 @@ export class KubeSession {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_KUBE_TIMEOUT_MS;
     this.retry = options.retry ?? DEFAULT_RETRY;
     const server = kubeconfig.getCurrentCluster()?.server;
-    this.where = `cluster ${server ?? '(no server)'} (context "${kubeconfig.getCurrentContext()}")`;
+    this.where = clusterDescription(kubeconfig);
     if (server === undefined) {
       throw new BootstrapError(`the kubeconfig has no current cluster (context "${kubeconfig.getCurrentContext()}"): fix KUBECONFIG or its current-context`, ExitCode.clusterUnreachable);
     }
@@ -106,7 +90,7 @@ export class KubeSession {
       try {
         return await this.api.read(spec as KubernetesObject & { metadata: { name: string } }) as T;
       } catch (error) {
-        if (error instanceof ApiException && error.code === 404) return undefined;
+        if (apiStatus(error) === 404) return undefined;
         throw error;
       }
     });
@@ -128,35 +112,9 @@ export class KubeSession {
   private async call<T>(action: string, operation: () => Promise<T>): Promise<T> {
     try {
       // The backstop leaves the signal (timeoutMs) room to fire first.
-      return await withRetry(() => withDeadline(operation(), this.timeoutMs + 1_000), transient, this.retry);
+      return await withRetry(() => withDeadline(operation(), this.timeoutMs + 1_000), isTransientKube, this.retry);
     } catch (error) {
-      throw this.failure(error, action);
+      throw kubeFailure(error, { where: this.where, action, needs: NEEDS, timeoutMs: this.timeoutMs, retried: true });
     }
-  }
-
-  private failure(error: unknown, action: string): BootstrapError {
-    if (error instanceof BootstrapError) return error;
-    if (error instanceof ApiException) {
-      const detail = statusMessage(error);
-      if (error.code === 401) {
-        return new BootstrapError(`${this.where} refused the kubeconfig's credentials (401) while ${action}: log in again or fix KUBECONFIG`, ExitCode.clusterUnreachable);
-      }
-      const reason = detail === undefined ? '' : `: ${detail}`;
-      if (error.code === 403) {
-        return new BootstrapError(
-          `${this.where}: the kubeconfig's user may not do this (403 while ${action})${reason}: it needs get/create/patch on namespaces and secrets`,
-          ExitCode.forbidden,
-        );
-      }
-      return new BootstrapError(`${this.where} failed while ${action} (${error.code})${reason}`, error.code >= 500 || error.code === 429 ? ExitCode.clusterUnreachable : ExitCode.unexpected);
-    }
-    if (timedOut(error)) {
-      return new BootstrapError(
-        `${this.where} did not answer within ${this.timeoutMs / 1000} s while ${action}, also after retries: check KUBECONFIG, the current context and the network (--timeout sets the limit)`,
-        ExitCode.clusterUnreachable,
-      );
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    return new BootstrapError(`${this.where} is unreachable while ${action}, also after retries: ${message} (check KUBECONFIG and the current context)`, ExitCode.clusterUnreachable);
   }
 }
