@@ -1,3 +1,4 @@
+import type { Delivery, IssuerKind, Routing, TlsMode } from './delivery.js';
 import type { NotebookFamily } from './validators.js';
 
 /** One secret that the service-discovery identity may read. */
@@ -77,13 +78,21 @@ export interface Config {
   };
   readonly examples: { readonly enabled: boolean; readonly repository: string };
   readonly discovery: { readonly secretAllowList: readonly SecretReference[] };
+  readonly delivery: Delivery;
+  readonly routing: Routing;
+  readonly gateway: {
+    readonly parentRef?: { readonly name: string; readonly namespace: string; readonly sectionName?: string };
+  };
   readonly ingress: {
     readonly className: string;
     readonly tlsSecretName: string;
     readonly annotations: Readonly<Record<string, string>>;
   };
   readonly tls: {
+    readonly mode: TlsMode;
+    /** Whether the bootstrap copies the wildcard certificate: true exactly in tls.mode copyWildcard. */
     readonly copyWildcardCertificate: boolean;
+    readonly issuer?: { readonly kind: IssuerKind; readonly name: string };
     readonly sourceSecretName: string;
     readonly sourceNamespace: string;
   };

@@ -89,12 +89,15 @@ export const DEFAULTS = {
     serviceAccountName: 'jupyter-service-discovery',
     clusterRoleName: 'jupyter-configmap-reader',
   },
+  delivery: 'helmChart',
+  routing: 'ingress',
   ingress: {
     className: 'nginx',
     tlsSecretName: 'jupyterhub-tls-secret',
     annotations: {},
   },
   tls: {
+    issuerKind: 'ClusterIssuer',
     copyWildcardCertificate: true,
     sourceNamespace: 'default',
   },

@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import { DEFAULTS } from './defaults.js';
+import { deliveryProblems, tlsModeOf } from './delivery.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { type ConfigInput, configInputSchema } from './schema.js';
 import { networkPolicyProblems } from './network-policy.js';
@@ -93,6 +94,9 @@ export function resolveConfig(raw: unknown = {}, source?: string): Config {
   const allowedGroups = input.keycloak?.allowedGroups ?? d.keycloak.allowedGroups;
   const adminGroups = input.keycloak?.adminGroups ?? d.keycloak.adminGroups;
   const namespace = input.namespace ?? d.namespace;
+  const routing = input.routing ?? d.routing;
+  const tlsMode = tlsModeOf(input);
+  const parentRef = input.gateway?.parentRef;
   const config: Config = {
     domainName,
     namespace,
@@ -129,13 +133,18 @@ export function resolveConfig(raw: unknown = {}, source?: string): Config {
     thinkubeControl: { ...d.thinkubeControl, ...input.thinkubeControl },
     examples: { ...d.examples, ...input.examples },
     discovery: { secretAllowList: input.discovery?.secretAllowList ?? d.discovery.secretAllowList },
+    delivery: input.delivery ?? d.delivery,
+    routing,
+    gateway: parentRef === undefined ? {} : { parentRef },
     ingress: {
       className: input.ingress?.className ?? d.ingress.className,
-      tlsSecretName: input.ingress?.tlsSecretName ?? d.ingress.tlsSecretName,
+      tlsSecretName: input.tls?.existingSecret?.name ?? input.ingress?.tlsSecretName ?? d.ingress.tlsSecretName,
       annotations: input.ingress?.annotations ?? d.ingress.annotations,
     },
     tls: {
-      copyWildcardCertificate: input.tls?.copyWildcardCertificate ?? d.tls.copyWildcardCertificate,
+      mode: tlsMode,
+      copyWildcardCertificate: tlsMode === 'copyWildcard',
+      ...(input.tls?.issuer && { issuer: { kind: input.tls.issuer.kind ?? d.tls.issuerKind, name: input.tls.issuer.name } }),
       sourceSecretName: input.tls?.sourceSecretName ?? `${domainName.replaceAll('.', '-')}-tls`,
       sourceNamespace: input.tls?.sourceNamespace ?? d.tls.sourceNamespace,
     },
@@ -143,14 +152,16 @@ export function resolveConfig(raw: unknown = {}, source?: string): Config {
     networkPolicy: {
       enabled: input.networkPolicy?.enabled ?? d.networkPolicy.enabled,
       serviceNamespaces: input.networkPolicy?.serviceNamespaces ?? d.networkPolicy.serviceNamespaces,
-      ingressControllerNamespace: input.networkPolicy?.ingressControllerNamespace ?? d.networkPolicy.ingressControllerNamespace,
+      // Behind a Gateway the proxy's traffic comes from the Gateway's namespace, where most implementations run their data plane.
+      ingressControllerNamespace: input.networkPolicy?.ingressControllerNamespace
+        ?? (routing === 'gatewayApi' && parentRef ? parentRef.namespace : d.networkPolicy.ingressControllerNamespace),
       apiServer: { ...d.networkPolicy.apiServer, ...input.networkPolicy?.apiServer },
     },
     anthropicApiKey: { ...d.anthropicApiKey, ...input.anthropicApiKey },
     branding: { ...d.branding, ...input.branding },
     extraValues: input.extraValues ?? d.extraValues,
   };
-  const problems = semanticProblems(config);
+  const problems = [...semanticProblems(config), ...deliveryProblems(input, config)];
   if (problems.length > 0) throw new ConfigError(problems, source);
   return config;
 }

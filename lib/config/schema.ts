@@ -3,6 +3,7 @@ import {
   dnsLabel, dnsName, httpUrl, image, ipv4Cidr, nonNegativeInt, notebookFamily, port, positive, quantity, semver, username,
 } from './validators.js';
 import { baseUrl } from './base-url.js';
+import { DELIVERIES, ISSUER_KINDS, ROUTINGS, TLS_MODES } from './delivery.js';
 
 /**
  * The shape of `jupyterhub.config.yaml`: every field optional. Defaults and the
@@ -85,13 +86,28 @@ export const configInputSchema = z.strictObject({
   discovery: z.strictObject({
     secretAllowList: z.array(z.strictObject({ namespace: dnsLabel, name: dnsName })).optional(),
   }).optional(),
+  delivery: z.enum(DELIVERIES, { errorMap: () => ({ message: `is not a delivery: use ${DELIVERIES.map((d) => `'${d}'`).join(', ')}` }) }).optional(),
+  routing: z.enum(ROUTINGS, { errorMap: () => ({ message: `is not a routing: use ${ROUTINGS.map((r) => `'${r}'`).join(' or ')}` }) }).optional(),
+  gateway: z.strictObject({
+    parentRef: z.strictObject({
+      name: dnsName,
+      namespace: dnsLabel,
+      sectionName: dnsLabel.optional(),
+    }).optional(),
+  }).optional(),
   ingress: z.strictObject({
     className: dnsName.optional(),
     tlsSecretName: dnsName.optional(),
     annotations: z.record(z.string(), z.string()).optional(),
   }).optional(),
   tls: z.strictObject({
+    mode: z.enum(TLS_MODES, { errorMap: () => ({ message: `is not a TLS mode: use ${TLS_MODES.map((m) => `'${m}'`).join(', ')}` }) }).optional(),
     copyWildcardCertificate: z.boolean().optional(),
+    issuer: z.strictObject({
+      kind: z.enum(ISSUER_KINDS, { errorMap: () => ({ message: "is not a cert-manager issuer kind: use 'Issuer' or 'ClusterIssuer'" }) }).optional(),
+      name: dnsName,
+    }).optional(),
+    existingSecret: z.strictObject({ name: dnsName }).optional(),
     sourceSecretName: dnsName.optional(),
     sourceNamespace: dnsLabel.optional(),
   }).optional(),

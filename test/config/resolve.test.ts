@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, resolveConfig } from '../../lib/index.js';
-
-function problemsOf(input: unknown): string[] {
-  try {
-    resolveConfig(input);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message.split('\n').slice(1).map((line) => line.trim());
-  }
-  throw new Error('expected a ConfigError');
-}
+import { resolveConfig } from '../../lib/index.js';
+import { problemsOf } from '../support/config-problems.js';
 
 describe('resolveConfig defaults', () => {
   it('reproduces the Thinkube example inventory', () => {
