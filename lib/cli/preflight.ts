@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { BootstrapError } from '../bootstrap/errors.js';
 import { ExitCode } from '../bootstrap/exit-codes.js';
 import { ConfigError, loadConfig } from '../config/index.js';
+import { type ClusterCapabilities, detectCapabilities, formatCapabilities, misfitWarnings } from '../preflight/capabilities.js';
 import { DEFAULT_PREFLIGHT_TIMEOUT_SECONDS, formatResults, preflight } from '../preflight/run.js';
 import type { CliCommand, CliIo } from './io.js';
 
@@ -11,10 +12,13 @@ Checks that the cluster is ready for the hub: the OIDC Secret, the TLS Secret,
 the HelmChart CRD, the storage class and the volumes bound to the claims (WARN
 when their reclaim policy deletes the users' data with a claim), no other
 Ingress for the hub's host (such as the Ansible playbook's jupyterhub-ingress),
-and thinkube-control listing at least one Jupyter image. One line per check;
-exit ${ExitCode.ok} when all pass (warnings included), ${ExitCode.checksFailed} when any fails,
-${ExitCode.usage} on a configuration or usage error, ${ExitCode.clusterUnreachable} when the
-kubeconfig cannot be read.
+and thinkube-control listing at least one Jupyter image. One line per check.
+Then what the cluster can reconcile (the HelmChart CRD, a running
+helm-controller, Flux's CRDs and controllers, the Gateway API CRDs,
+IngressClasses, cert-manager) and which delivery, routing and tls values fit
+it, the recommended one first. Exit ${ExitCode.ok} when all pass (warnings
+included), ${ExitCode.checksFailed} when any fails, ${ExitCode.usage} on a configuration or usage error,
+${ExitCode.clusterUnreachable} when the kubeconfig cannot be read.
 
 Options:
   --kubeconfig FILE            kubeconfig to use (default: $KUBECONFIG, ~/.kube/config)
@@ -67,13 +71,21 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     err(`preflight: ${error.message}`);
     return error.exitCode;
   }
+  const detected = detectCapabilities(kube, config).then(
+    (capabilities): ClusterCapabilities | Error => capabilities,
+    (error: unknown) => error instanceof Error ? error : new Error(String(error)),
+  );
   const results = await preflight(kube, config, {
     thinkubeControlUrl: options['thinkube-control-url'],
     timeoutMs: timeout * 1000,
   });
   out(formatResults(results));
+  const capabilities = await detected;
+  const misfits = capabilities instanceof Error ? [] : misfitWarnings(capabilities, {});
+  out(capabilities instanceof Error ? `absent cluster capabilities: not detected: ${capabilities.message}` : formatCapabilities(capabilities).join('\n'));
+  if (misfits.length > 0) out(misfits.join('\n'));
   const failed = results.filter((r) => !r.ok).length;
-  const warned = results.filter((r) => r.ok && r.warning).length;
+  const warned = results.filter((r) => r.ok && r.warning).length + misfits.length;
   const warnings = warned === 0 ? '' : ` (${warned} warning${warned === 1 ? '' : 's'}: read the WARN lines)`;
   out(failed === 0 ? `preflight: all checks passed${warnings}` : `preflight: ${failed} of ${results.length} checks failed${warnings}`);
   return failed === 0 ? ExitCode.ok : ExitCode.checksFailed;

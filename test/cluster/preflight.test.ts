@@ -8,10 +8,22 @@ import { kubeUnavailableReason } from '../kube/harness.js';
 import { useKube } from '../kube/use-kube.js';
 import { type FakeThinkubeControl, startFakeThinkubeControl } from '../support/fake-thinkube-control.js';
 import { closedPort, writeTokenKubeconfig } from '../support/kubeconfig.js';
-import { HELMCHART_CRD } from '../support/vendor.js';
+import { FLUX_CRDS, HELMCHART_CRD, HTTPROUTE_CRD } from '../support/vendor.js';
 import { tierUnavailable } from '../support/tier.js';
 import { runCommand } from '../teardown/run-teardown.js';
 import { configFile } from './support.js';
+
+const GATEWAY_CRD_STAND_IN = {
+  apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: {
+    name: 'gateways.gateway.networking.k8s.io',
+    // What the upstream CRDs carry: the API server refuses a *.k8s.io group without it.
+    annotations: { 'api-approved.kubernetes.io': 'https://github.com/kubernetes-sigs/gateway-api/pull/2466' },
+  },
+  spec: {
+    group: 'gateway.networking.k8s.io', scope: 'Namespaced', names: { plural: 'gateways', singular: 'gateway', kind: 'Gateway', listKind: 'GatewayList' },
+    versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+  },
+};
 
 const TLS_CRT = Buffer.from('-----BEGIN CERTIFICATE-----\nnot-a-real-certificate\n-----END CERTIFICATE-----\n').toString('base64');
 
@@ -46,6 +58,22 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
     expect(output).toContain('ok   Ingresses for jupyter.example.com: none besides ours (jupyterhub/jupyterhub)');
     expect(output).toContain('ok   Volumes of the claims in jupyterhub: no claim is bound yet');
     expect(output).toContain('preflight: 4 of 7 checks failed');
+  });
+
+  it('detects nothing on an empty cluster: the deliveries that bring their own reconciler fit, no routing does', async () => {
+    const { output } = await run();
+    expect(output).toContain('absent CRD helmcharts.helm.cattle.io: not installed');
+    expect(output).toContain('absent helm-controller: not running');
+    expect(output).toContain('absent CRD helmreleases.helm.toolkit.fluxcd.io: not installed');
+    expect(output).toContain('absent Flux controllers: not running: no available Deployment flux-system/source-controller, flux-system/helm-controller');
+    expect(output).toContain('absent CRD httproutes.gateway.networking.k8s.io: not installed');
+    expect(output).toContain('absent CRD certificates.cert-manager.io: not installed');
+    expect(output).toContain('absent IngressClasses: none');
+    expect(output).toContain('fits   delivery: helmChartWithController (recommended), also helmValues; not helmChart: the CRD helmcharts.helm.cattle.io is not installed; '
+      + 'fluxHelmRelease: the Flux CRDs (helm.toolkit.fluxcd.io/v2, source.toolkit.fluxcd.io/v1) are not installed\n');
+    expect(output).toContain('fits   routing: nothing fits; not ingress: no IngressClass nginx (ingress.className); gatewayApi: the CRD httproutes.gateway.networking.k8s.io (v1) is not installed\n');
+    expect(output).toContain('fits   tls: nothing fits; not gateway: routing ingress has no Gateway listener; copyWildcard: no Secret default/example-com-tls to copy; '
+      + 'certManager: the CRD certificates.cert-manager.io is not installed; existingSecret: no Secret jupyterhub/jupyterhub-tls-secret yet: create it first\n');
   });
 
   it('passes once everything exists, and never prints the client secret', async () => {
@@ -169,6 +197,8 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
     expect(forbidden.output).toContain('(403 while reading StorageClass juicefs-rwx)');
     expect(forbidden.output).toContain('it needs list on ingresses in all namespaces');
     expect(forbidden.output).toContain('preflight: 6 of 7 checks failed');
+    expect(forbidden.output).toContain('absent cluster capabilities: not detected: ');
+    expect(forbidden.output).toContain('(403 while listing the CustomResourceDefinitions)');
 
     const gone = await run(['--kubeconfig', writeTokenKubeconfig(join(dir, 'gone'), { name: 'gone', server: `https://127.0.0.1:${await closedPort()}`, token: 'nothing' })]);
     expect(gone.code).toBe(1);
@@ -176,6 +206,49 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
       + 'while reading CustomResourceDefinition helmcharts.helm.cattle.io: .*\\(check KUBECONFIG and the current context\\)'));
     // preflight asks once: the shared wording says "also after retries" only for the commands that retry.
     expect(gone.output).not.toContain('also after retries');
+  });
+
+  it('sees Flux\'s CRDs, and fluxHelmRelease fits only once its controllers run', async () => {
+    const k = kube();
+    await k.kubectlOk(['apply', '--server-side', ...FLUX_CRDS.flatMap((file) => ['-f', file])]);
+    await k.kubectlOk(['wait', '--for=condition=Established', 'crd/helmreleases.helm.toolkit.fluxcd.io', 'crd/helmrepositories.source.toolkit.fluxcd.io']);
+    // Flux's own helm-controller Deployment, which never becomes available without a kubelet; it is not the k3s-io one.
+    await k.kubectlOk(['create', 'namespace', 'flux-system']);
+    await k.kubectlOk(['create', 'deployment', '-n', 'flux-system', 'helm-controller', '--image=ghcr.io/fluxcd/helm-controller:v1.6.3']);
+    const { output } = await run();
+    expect(output).toMatch(/found {2}CRD helmreleases\.helm\.toolkit\.fluxcd\.io: serves (.*, )?v2(,|\n)/);
+    expect(output).toMatch(/found {2}CRD helmrepositories\.source\.toolkit\.fluxcd\.io: serves (.*, )?v1(,|\n)/);
+    expect(output).toContain('absent Flux controllers: not running: no available Deployment flux-system/source-controller, flux-system/helm-controller '
+      + '(found Deployment flux-system/helm-controller (0/1 available))');
+    expect(output).toMatch(/absent helm-controller: not running\n/);
+    expect(output).toContain('fluxHelmRelease: Flux\'s controllers are not running: no available Deployment flux-system/source-controller');
+    await k.kubectlOk(['delete', 'namespace', 'flux-system', '--wait=false']);
+  });
+
+  it('sees the Gateway API: gatewayApi fits once HTTPRoute and Gateway are served, and TLS then comes from the listener', async () => {
+    const k = kube();
+    await k.kubectlOk(['apply', '--server-side', '-f', HTTPROUTE_CRD]);
+    await k.kubectlOk(['wait', '--for=condition=Established', 'crd/httproutes.gateway.networking.k8s.io']);
+    const routeOnly = await run();
+    expect(routeOnly.output).toMatch(/found {2}CRD httproutes\.gateway\.networking\.k8s\.io: serves (.*, )?v1(,|\n)/);
+    expect(routeOnly.output).toContain('absent CRD gateways.gateway.networking.k8s.io: not installed');
+    expect(routeOnly.output).toContain('gatewayApi: the CRD gateways.gateway.networking.k8s.io is not installed: no Gateway to attach to');
+
+    // A stand-in for the Gateway CRD (not vendored: preflight only asks whether it is served).
+    await k.kubectlOk(['apply', '-f', '-'], { input: JSON.stringify(GATEWAY_CRD_STAND_IN) });
+    await k.kubectlOk(['wait', '--for=condition=Established', 'crd/gateways.gateway.networking.k8s.io']);
+    const both = await run();
+    expect(both.output).toContain('found  CRD gateways.gateway.networking.k8s.io: serves v1');
+    expect(both.output).toContain('fits   routing: gatewayApi (recommended); not ingress: no IngressClass nginx (ingress.className)\n');
+    expect(both.output).toMatch(/fits {3}tls: gateway \(recommended\); not copyWildcard: routing gatewayApi: the Gateway's listener terminates TLS;/);
+
+    await k.kubectlOk(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx' }, spec: { controller: 'k8s.io/ingress-nginx' } }) });
+    const withIngress = await run();
+    expect(withIngress.output).toContain('found  IngressClasses: nginx');
+    expect(withIngress.output).toContain('fits   routing: ingress (recommended), also gatewayApi\n');
+    expect(withIngress.output).toContain('fits   tls: existingSecret (recommended); not gateway: routing ingress has no Gateway listener; copyWildcard: no Secret default/example-com-tls to copy;');
+    await k.kubectlOk(['delete', 'ingressclass', 'nginx']);
+    await k.kubectlOk(['delete', 'crd', 'gateways.gateway.networking.k8s.io', 'httproutes.gateway.networking.k8s.io']);
   });
 
   it('rejects bad usage with exit 2', async () => {
