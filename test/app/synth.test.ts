@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { embeddableFiles, markEmbeddedFiles, restoreEmbeddedFiles } from '../support/embedded-files.js';
 import { runSynth } from '../support/run-synth.js';
 
 const kinds = (yaml: string) => parseAllDocuments(yaml).map((d) => {
@@ -17,7 +18,11 @@ describe('npm run synth', () => {
     expect(Object.keys(run.files)).toEqual(['jupyterhub.k8s.yaml']);
     expect(run.stdout).toContain('config: embedded example (no jupyterhub.config.yaml)');
     expect(run.stdout).toContain('/jupyterhub.k8s.yaml: 11 objects for https://jupyter.example.com');
-    await expect(run.files['jupyterhub.k8s.yaml']).toMatchFileSnapshot('__snapshots__/example.k8s.yaml');
+    // Each embedded file that went in unchanged is one marker line (test/support/embedded-files.ts); the marked snapshot still stands for the whole output.
+    const marked = markEmbeddedFiles(run.files['jupyterhub.k8s.yaml']);
+    await expect(marked).toMatchFileSnapshot('__snapshots__/example.k8s.yaml');
+    expect(restoreEmbeddedFiles(marked)).toBe(run.files['jupyterhub.k8s.yaml']);
+    for (const file of embeddableFiles()) expect(marked, `${file.path} is embedded as it is or in its derived form`).toContain(`<<${file.path}`);
     expect(kinds(run.files['jupyterhub.k8s.yaml'])).toEqual([
       'Namespace//jupyterhub',
       'PersistentVolumeClaim/jupyterhub/jupyterhub-notebooks-pvc',
@@ -46,7 +51,7 @@ describe('npm run synth', () => {
     });
     expect(run.status, run.stderr).toBe(0);
     const yaml = run.files['jupyterhub.k8s.yaml'];
-    await expect(yaml).toMatchFileSnapshot('__snapshots__/custom.k8s.yaml');
+    await expect(markEmbeddedFiles(yaml)).toMatchFileSnapshot('__snapshots__/custom.k8s.yaml');
     expect(yaml).toContain('host: jupyter.ml.example.org');
     expect(yaml).toContain('storage: 2Ti');
     expect(kinds(yaml)).toContain('Role/mlflow/jupyter-service-discovery-secrets-lab');

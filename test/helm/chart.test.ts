@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { type Config, DiscoveryRbacConstruct, HubHelmConstruct, StorageConstruct } from '../../lib/index.js';
 import { customConfig, exampleConfig, groupsConfig } from '../support/configs.js';
+import { restoreEmbeddedFiles } from '../support/embedded-files.js';
 import { chartArchive, helm, helmTemplate, helmUnavailableReason, withValuesFile } from '../support/helm.js';
 import { type Manifest, synthChart, valuesOf } from '../support/synth.js';
 import { tierUnavailable } from '../support/tier.js';
@@ -24,9 +25,10 @@ function fromConfig(config: Config): ValuesDocument {
   return { values, version: config.chart.version, namespace: config.namespace };
 }
 
-/** The HelmChart of a committed app snapshot (kept current by test/app/synth.test.ts). */
+/** The HelmChart of a committed app snapshot (kept current by test/app/synth.test.ts), its embedded files restored. */
 function fromSnapshot(file: string): ValuesDocument {
-  const manifests = parseAllDocuments(readFileSync(new URL(`../app/__snapshots__/${file}`, import.meta.url), 'utf8')).map((d) => d.toJS());
+  const snapshot = restoreEmbeddedFiles(readFileSync(new URL(`../app/__snapshots__/${file}`, import.meta.url), 'utf8'));
+  const manifests = parseAllDocuments(snapshot).map((d) => d.toJS());
   const chart = manifests.find((m) => m.kind === 'HelmChart');
   return { values: valuesOf(manifests), version: chart.spec.version, namespace: chart.spec.targetNamespace };
 }
