@@ -8,17 +8,18 @@ import type { CliCommand, CliIo } from './io.js';
 
 export const PREFLIGHT_USAGE = `usage: thinkube-jupyterhub preflight [options]
 
-Checks that the cluster is ready for the hub: the OIDC Secret, the TLS Secret,
-the HelmChart CRD, the storage class and the volumes bound to the claims (WARN
-when their reclaim policy deletes the users' data with a claim), no other
-Ingress for the hub's host (such as the Ansible playbook's jupyterhub-ingress),
-and thinkube-control listing at least one Jupyter image. One line per check.
+Checks that the cluster is ready for the hub: the OIDC Secret, the TLS Secret
+(tls.mode copyWildcard or existingSecret), the HelmChart CRD (delivery
+helmChart), the storage class and the volumes bound to the claims (WARN when
+their reclaim policy deletes the users' data with a claim), no other Ingress
+for the hub's host (such as the Ansible playbook's jupyterhub-ingress), and
+thinkube-control listing at least one Jupyter image. One line per check.
 Then what the cluster can reconcile (the HelmChart CRD, a running
 helm-controller, Flux's CRDs and controllers, the Gateway API CRDs,
-IngressClasses, cert-manager) and which delivery, routing and tls values fit
-it, the recommended one first. Exit ${ExitCode.ok} when all pass (warnings
-included), ${ExitCode.checksFailed} when any fails, ${ExitCode.usage} on a configuration or usage error,
-${ExitCode.clusterUnreachable} when the kubeconfig cannot be read.
+IngressClasses, cert-manager) and which delivery, routing and tls.mode values
+fit it, the recommended one first; a WARN line for each configured one that
+does not. Exit ${ExitCode.ok} when all pass (warnings included), ${ExitCode.checksFailed} when any fails,
+${ExitCode.usage} on a configuration or usage error, ${ExitCode.clusterUnreachable} when the kubeconfig cannot be read.
 
 Options:
   --kubeconfig FILE            kubeconfig to use (default: $KUBECONFIG, ~/.kube/config)
@@ -81,7 +82,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   });
   out(formatResults(results));
   const capabilities = await detected;
-  const misfits = capabilities instanceof Error ? [] : misfitWarnings(capabilities, {});
+  const misfits = capabilities instanceof Error ? [] : misfitWarnings(capabilities, config);
   out(capabilities instanceof Error ? `absent cluster capabilities: not detected: ${capabilities.message}` : formatCapabilities(capabilities).join('\n'));
   if (misfits.length > 0) out(misfits.join('\n'));
   const failed = results.filter((r) => !r.ok).length;

@@ -4,7 +4,7 @@ import {
   type V1Lease, type V1Node,
 } from '@kubernetes/client-node';
 import { clusterDescription, kubeFailure } from '../bootstrap/cluster/kube-failure.js';
-import type { Config } from '../config/index.js';
+import type { Config, Delivery, Routing, TlsMode } from '../config/index.js';
 
 /**
  * What the cluster can reconcile, read once before `kubectl apply -f dist`:
@@ -40,9 +40,6 @@ const FLUX_NAMESPACE = 'flux-system';
 const FLUX_CONTROLLERS = ['source-controller', 'helm-controller'] as const;
 const MANAGED_BY = 'helmcharts.cattle.io/managed-by';
 
-type Delivery = 'helmChart' | 'helmChartWithController' | 'fluxHelmRelease' | 'helmValues';
-type Routing = 'ingress' | 'gatewayApi';
-type TlsSource = 'copyWildcard' | 'certManager' | 'existingSecret' | 'gateway';
 
 /** One detected fact, as printed. */
 export interface Finding {
@@ -63,7 +60,7 @@ export interface ClusterCapabilities {
   readonly findings: readonly Finding[];
   readonly delivery: Fit<Delivery>;
   readonly routing: Fit<Routing>;
-  readonly tls: Fit<TlsSource>;
+  readonly tls: Fit<TlsMode>;
 }
 
 /** Served versions of each CRD by name. */
@@ -178,15 +175,8 @@ function controllersFinding(name: string, facts: ClusterFacts, wanted: readonly 
   return { name, present: false, detail: `not running: no available Deployment ${missing.join(', ')}${seen.length > 0 ? ` (found ${seen.join(', ')})` : ''}` };
 }
 
-/** The settings the config chose, when it has them; they steer the TLS recommendation and are checked against the cluster. */
-export interface ConfiguredSettings {
-  readonly delivery?: string;
-  readonly routing?: string;
-  readonly tls?: string;
-}
-
 /** Reads the cluster and says which `delivery`, `routing` and `tls` values fit it. */
-export async function detectCapabilities(kube: KubeConfig, config: Config, configured: ConfiguredSettings = {}, now: () => Date = () => new Date()): Promise<ClusterCapabilities> {
+export async function detectCapabilities(kube: KubeConfig, config: Config, now: () => Date = () => new Date()): Promise<ClusterCapabilities> {
   let facts: ClusterFacts;
   try {
     facts = await readCluster(kube, config);
@@ -219,11 +209,9 @@ export async function detectCapabilities(kube: KubeConfig, config: Config, confi
   }
   if (!gateway[0]?.present) routing.gatewayApi = `the CRD ${CAPABILITY_CRDS.httpRoute} (v1) is not installed`;
   else if (!gateway[1]?.present) routing.gatewayApi = `the CRD ${CAPABILITY_CRDS.gateway} is not installed: no Gateway to attach to`;
-  const tls: Partial<Record<TlsSource, string>> = {};
-  // TLS follows the routing: a Gateway's listener terminates TLS, an Ingress uses a Secret in the hub's namespace.
-  const routingOrder: readonly Routing[] = ['ingress', 'gatewayApi'];
-  const routeBy = configured.routing ?? routingOrder.find((r) => routing[r] === undefined) ?? 'ingress';
-  if (routeBy === 'gatewayApi') {
+  const tls: Partial<Record<TlsMode, string>> = {};
+  // TLS follows the configured routing: a Gateway's listener terminates TLS, an Ingress uses a Secret in the hub's namespace.
+  if (config.routing === 'gatewayApi') {
     tls.copyWildcard = 'routing gatewayApi: the Gateway\'s listener terminates TLS';
     tls.existingSecret = 'routing gatewayApi: the Gateway\'s listener terminates TLS';
     if (!gateway[1]?.present) tls.gateway = `the CRD ${CAPABILITY_CRDS.gateway} is not installed: no Gateway listener to terminate TLS`;
@@ -245,8 +233,8 @@ export async function detectCapabilities(kube: KubeConfig, config: Config, confi
     findings: [helmChartCrd, helmController, ...fluxCrds, flux, ...gateway, classes, certManagerCrd, certManager],
     // The order is the recommendation: what the cluster already reconciles first, the helm CLI last.
     delivery: fit('delivery', ['helmChart', 'fluxHelmRelease', 'helmChartWithController', 'helmValues'], delivery),
-    routing: fit('routing', routingOrder, routing),
-    tls: fit('tls', ['gateway', 'copyWildcard', 'certManager', 'existingSecret'], tls),
+    routing: fit('routing', ['ingress', 'gatewayApi'], routing),
+    tls: fit('tls.mode', ['gateway', 'copyWildcard', 'certManager', 'existingSecret'], tls),
   };
 }
 
@@ -265,11 +253,11 @@ export function formatCapabilities(c: ClusterCapabilities): string[] {
   ];
 }
 
-/** A WARN line for each configured setting that does not fit the cluster. */
-export function misfitWarnings(c: ClusterCapabilities, configured: ConfiguredSettings): string[] {
-  const warn = <T extends string>(f: Fit<T>, value: string | undefined): string[] => {
-    const why = value === undefined ? undefined : (f.misfits as Readonly<Record<string, string | undefined>>)[value];
-    return why === undefined ? [] : [`WARN ${f.setting} ${value} does not fit this cluster: ${why}${f.fits[0] === undefined ? '' : ` (${f.fits[0]} would)`}`];
+/** A WARN line for each configured setting (delivery, routing, tls.mode) that does not fit the cluster. */
+export function misfitWarnings(c: ClusterCapabilities, config: Config): string[] {
+  const warn = <T extends string>(f: Fit<T>, field: string, value: T): string[] => {
+    const why = f.misfits[value];
+    return why === undefined ? [] : [`WARN ${field} ${value} does not fit this cluster: ${why}${f.fits[0] === undefined ? '' : ` (${f.fits[0]} would)`}`];
   };
-  return [...warn(c.delivery, configured.delivery), ...warn(c.routing, configured.routing), ...warn(c.tls, configured.tls)];
+  return [...warn(c.delivery, 'delivery', config.delivery), ...warn(c.routing, 'routing', config.routing), ...warn(c.tls, 'tls.mode', config.tls.mode)];
 }

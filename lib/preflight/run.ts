@@ -14,12 +14,16 @@ export interface PreflightOptions {
   readonly timeoutMs?: number;
 }
 
-/** Runs every check of the spec's deploy step (in parallel) and returns their results in a fixed order. */
+/** Runs the checks of the spec's deploy step that apply to the config (in parallel) and returns their results in a fixed order. */
 export async function preflight(kube: KubeConfig, config: Config, options: PreflightOptions = {}): Promise<CheckResult[]> {
+  // Only the deliveries and TLS modes that need them: cert-manager or a Gateway makes the certificate after
+  // the apply, and only delivery helmChart relies on the cluster's own HelmChart CRD.
+  const tlsSecret = config.tls.mode === 'copyWildcard' || config.tls.mode === 'existingSecret' ? [tlsSecretCheck(kube, config)] : [];
+  const helmChartCrd = config.delivery === 'helmChart' ? [helmChartCrdCheck(kube)] : [];
   return Promise.all([
     oidcSecretCheck(kube, config),
-    tlsSecretCheck(kube, config),
-    helmChartCrdCheck(kube),
+    ...tlsSecret,
+    ...helmChartCrd,
     storageClassCheck(kube, config),
     claimVolumesCheck(kube, config),
     duplicateIngressCheck(kube, config),

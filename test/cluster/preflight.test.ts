@@ -37,13 +37,23 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
   });
   afterAll(async () => control?.stop());
 
-  async function run(args: string[] = []) {
+  async function run(args: string[] = [], configPath = config) {
     const stream = new PassThrough();
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    const io = { stdout: stream, stderr: stream, env: { THINKUBE_JH_CONFIG: config }, cwd: process.cwd() };
+    const io = { stdout: stream, stderr: stream, env: { THINKUBE_JH_CONFIG: configPath }, cwd: process.cwd() };
     const code = await preflightCommand.run(['--kubeconfig', kube().kubeconfig, ...args], io);
     return { code, output: Buffer.concat(chunks).toString('utf8') };
+  }
+
+  /** The leader Lease of a helm-controller, as the real one renews it. */
+  async function renewHelmControllerLease(renewTime: Date) {
+    await kube().kubectlOk(['apply', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'helm-controller-lock', namespace: 'kube-system' },
+        spec: { holderIdentity: 'preflight-test', leaseDurationSeconds: 3600, renewTime: renewTime.toISOString().replace('Z', '000Z') },
+      }),
+    });
   }
 
   it('fails on an empty cluster, one line per check, naming the fix', async () => {
@@ -72,8 +82,13 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
     expect(output).toContain('fits   delivery: helmChartWithController (recommended), also helmValues; not helmChart: the CRD helmcharts.helm.cattle.io is not installed; '
       + 'fluxHelmRelease: the Flux CRDs (helm.toolkit.fluxcd.io/v2, source.toolkit.fluxcd.io/v1) are not installed\n');
     expect(output).toContain('fits   routing: nothing fits; not ingress: no IngressClass nginx (ingress.className); gatewayApi: the CRD httproutes.gateway.networking.k8s.io (v1) is not installed\n');
-    expect(output).toContain('fits   tls: nothing fits; not gateway: routing ingress has no Gateway listener; copyWildcard: no Secret default/example-com-tls to copy; '
+    expect(output).toContain('fits   tls.mode: nothing fits; not gateway: routing ingress has no Gateway listener; copyWildcard: no Secret default/example-com-tls to copy; '
       + 'certManager: the CRD certificates.cert-manager.io is not installed; existingSecret: no Secret jupyterhub/jupyterhub-tls-secret yet: create it first\n');
+    // The example config's delivery, routing and tls.mode (the defaults) fit none of it.
+    expect(output).toContain('WARN delivery helmChart does not fit this cluster: the CRD helmcharts.helm.cattle.io is not installed (helmChartWithController would)\n');
+    expect(output).toContain('WARN routing ingress does not fit this cluster: no IngressClass nginx (ingress.className)\n');
+    expect(output).toContain('WARN tls.mode copyWildcard does not fit this cluster: no Secret default/example-com-tls to copy\n');
+    expect(output).toContain('preflight: 4 of 7 checks failed (3 warnings: read the WARN lines)');
   });
 
   it('passes once everything exists, and never prints the client secret', async () => {
@@ -88,7 +103,16 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
       input: JSON.stringify({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'juicefs-rwx' }, provisioner: 'csi.juicefs.com' }),
     });
     await k.kubectlOk(['wait', '--for=condition=Established', 'crd/helmcharts.helm.cattle.io']);
+    // What makes the default delivery, routing and tls.mode fit: a helm-controller's leader Lease as the real one
+    // renews it (test/helm-controller/reconcile.test.ts runs the real one), the IngressClass, the wildcard to copy.
+    await renewHelmControllerLease(new Date());
+    await k.kubectlOk(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx' }, spec: { controller: 'k8s.io/ingress-nginx' } }) });
+    await k.kubectlOk(['create', 'secret', 'generic', 'example-com-tls', '-n', 'default', '--from-literal=tls.crt=x', '--from-literal=tls.key=x']);
     const { code, output } = await run();
+    expect(output).toMatch(/found {2}helm-controller: running: Lease kube-system\/helm-controller-lock held by preflight-test, renewed \d+ s ago\n/);
+    expect(output).toContain('fits   delivery: helmChart (recommended), also helmValues; not fluxHelmRelease: ');
+    expect(output).toContain('helmChartWithController: a helm-controller already runs: a second one would race it\n');
+    expect(output).not.toContain('WARN delivery');
     expect(output).toContain('ok   OIDC Secret jupyterhub/jupyterhub-oidc-secret: has client_id and client_secret');
     // No reclaimPolicy means Delete: passes, with a warning that names the safe way to remove the hub.
     expect(output).toContain('WARN StorageClass juicefs-rwx: provisioner csi.juicefs.com, reclaimPolicy Delete: deleting a claim deletes every user\'s files in it.');
@@ -215,13 +239,25 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
     // Flux's own helm-controller Deployment, which never becomes available without a kubelet; it is not the k3s-io one.
     await k.kubectlOk(['create', 'namespace', 'flux-system']);
     await k.kubectlOk(['create', 'deployment', '-n', 'flux-system', 'helm-controller', '--image=ghcr.io/fluxcd/helm-controller:v1.6.3']);
+    // A helm-controller that stopped renewing its Lease three hours ago (twice the lease duration is the limit).
+    const stale = new Date(Date.now() - 3 * 3600_000);
+    await renewHelmControllerLease(stale);
     const { output } = await run();
     expect(output).toMatch(/found {2}CRD helmreleases\.helm\.toolkit\.fluxcd\.io: serves (.*, )?v2(,|\n)/);
     expect(output).toMatch(/found {2}CRD helmrepositories\.source\.toolkit\.fluxcd\.io: serves (.*, )?v1(,|\n)/);
     expect(output).toContain('absent Flux controllers: not running: no available Deployment flux-system/source-controller, flux-system/helm-controller '
       + '(found Deployment flux-system/helm-controller (0/1 available))');
-    expect(output).toMatch(/absent helm-controller: not running\n/);
+    expect(output).toContain(`absent helm-controller: not running: Lease kube-system/helm-controller-lock last renewed ${stale.toISOString()}\n`);
     expect(output).toContain('fluxHelmRelease: Flux\'s controllers are not running: no available Deployment flux-system/source-controller');
+
+    await renewHelmControllerLease(new Date());
+    const flux = configFile(mkdtempSync(join(tmpdir(), 'tjh-preflight-flux-')), { thinkubeControl: { url: control.baseUrl }, delivery: 'fluxHelmRelease' });
+    const configured = await run([], flux);
+    expect(configured.output).toContain('WARN delivery fluxHelmRelease does not fit this cluster: Flux\'s controllers are not running: '
+      + 'no available Deployment flux-system/source-controller, flux-system/helm-controller (found Deployment flux-system/helm-controller (0/1 available)) (helmChart would)\n');
+    // Only delivery helmChart relies on the cluster's HelmChart CRD.
+    expect(configured.output).not.toMatch(/^(ok {3}|FAIL) HelmChart CRD/m);
+    expect(configured.output).toContain('preflight: all checks passed (1 warning: read the WARN lines)');
     await k.kubectlOk(['delete', 'namespace', 'flux-system', '--wait=false']);
   });
 
@@ -239,15 +275,22 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
     await k.kubectlOk(['wait', '--for=condition=Established', 'crd/gateways.gateway.networking.k8s.io']);
     const both = await run();
     expect(both.output).toContain('found  CRD gateways.gateway.networking.k8s.io: serves v1');
-    expect(both.output).toContain('fits   routing: gatewayApi (recommended); not ingress: no IngressClass nginx (ingress.className)\n');
-    expect(both.output).toMatch(/fits {3}tls: gateway \(recommended\); not copyWildcard: routing gatewayApi: the Gateway's listener terminates TLS;/);
+    expect(both.output).toContain('fits   routing: ingress (recommended), also gatewayApi\n');
 
-    await k.kubectlOk(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx' }, spec: { controller: 'k8s.io/ingress-nginx' } }) });
-    const withIngress = await run();
-    expect(withIngress.output).toContain('found  IngressClasses: nginx');
-    expect(withIngress.output).toContain('fits   routing: ingress (recommended), also gatewayApi\n');
-    expect(withIngress.output).toContain('fits   tls: existingSecret (recommended); not gateway: routing ingress has no Gateway listener; copyWildcard: no Secret default/example-com-tls to copy;');
     await k.kubectlOk(['delete', 'ingressclass', 'nginx']);
+    const noIngressClass = await run();
+    expect(noIngressClass.output).toContain('fits   routing: gatewayApi (recommended); not ingress: no IngressClass nginx (ingress.className)\n');
+    expect(noIngressClass.output).toContain('WARN routing ingress does not fit this cluster: no IngressClass nginx (ingress.className) (gatewayApi would)\n');
+
+    // Configured for the Gateway: TLS then comes from its listener, and the hub's TLS Secret is not checked.
+    const gatewayConfig = configFile(mkdtempSync(join(tmpdir(), 'tjh-preflight-gateway-')), {
+      thinkubeControl: { url: control.baseUrl }, routing: 'gatewayApi', gateway: { parentRef: { name: 'shared', namespace: 'gateway-system' } },
+    });
+    const gateway = await run([], gatewayConfig);
+    expect(gateway.output).toMatch(/fits {3}tls\.mode: gateway \(recommended\), also certManager|fits {3}tls\.mode: gateway \(recommended\); not copyWildcard: routing gatewayApi: the Gateway's listener terminates TLS;/);
+    expect(gateway.output).not.toContain('WARN');
+    expect(gateway.output).not.toContain('TLS Secret jupyterhub/');
+    expect(gateway.output).toContain('preflight: all checks passed\n');
     await k.kubectlOk(['delete', 'crd', 'gateways.gateway.networking.k8s.io', 'httproutes.gateway.networking.k8s.io']);
   });
 
