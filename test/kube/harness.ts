@@ -92,6 +92,12 @@ export interface StartKubeOptions {
   stateDir?: string;
   /** Also run a real node (kubelet, containerd, CNI, kube-proxy, CoreDNS), the whole cluster in a network namespace. */
   node?: boolean;
+  /**
+   * With `node`: also run kube-router's NetworkPolicy controller on the node, so
+   * that policies are enforced (test/node/README.md).
+   * @default false - policies are stored but not enforced
+   */
+  networkPolicy?: boolean;
 }
 
 /** Why the kube tier cannot run here (binaries not built, tools missing), or undefined. */
@@ -142,8 +148,8 @@ async function script(path: string, env: NodeJS.ProcessEnv, args: string[], time
 const apiserver = (stateDir: string, args: string[], timeoutMs = 300_000): Promise<string> =>
   script(apiserverScript, { THINKUBE_KUBE_STATE: stateDir, THINKUBE_KUBE_OWNER_PID: String(process.pid) }, args, timeoutMs);
 
-const node = (stateDir: string, args: string[], timeoutMs = 300_000): Promise<string> =>
-  script(nodeScript, { THINKUBE_NODE_STATE: stateDir, THINKUBE_NODE_OWNER_PID: String(process.pid) }, args, timeoutMs);
+const node = (stateDir: string, args: string[], timeoutMs = 300_000, env: NodeJS.ProcessEnv = {}): Promise<string> =>
+  script(nodeScript, { ...env, THINKUBE_NODE_STATE: stateDir, THINKUBE_NODE_OWNER_PID: String(process.pid) }, args, timeoutMs);
 
 /** Parses the `export NAME='value'` lines that `apiserver.sh env` prints. */
 function parseExports(text: string): Record<string, string> {
@@ -161,8 +167,9 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeHar
   if (options.node === true && nodeUnavailableReason() !== undefined) return undefined;
   const stateDir = options.stateDir ?? await mkdtemp(join(tmpdir(), 'thinkube-kube-'));
   // With a node, node.sh owns the whole cluster; its control plane's state is a subdirectory.
+  const nodeEnv = { THINKUBE_NODE_NETWORK_POLICY: options.networkPolicy === true ? '1' : '0' };
   const control = options.node === true
-    ? { command: (args: string[]) => node(stateDir, args), stateDir: join(stateDir, 'kube') }
+    ? { command: (args: string[]) => node(stateDir, args, undefined, nodeEnv), stateDir: join(stateDir, 'kube') }
     : { command: (args: string[]) => apiserver(stateDir, args), stateDir };
   try {
     await control.command(['start']);

@@ -2,12 +2,15 @@
 # A whole test cluster with one real node, inside a network namespace of its
 # own: etcd, kube-apiserver and kube-controller-manager (../kube/apiserver.sh),
 # kube-scheduler, containerd + runc, the CNI bridge, kubelet, kube-proxy and
-# CoreDNS. The pod, Service and node addresses (private ranges) exist only in
+# CoreDNS; with THINKUBE_NODE_NETWORK_POLICY=1 at start, also kube-router as
+# the NetworkPolicy enforcer (its firewall controller alone). The pod, Service
+# and node addresses (private ranges) exist only in
 # that namespace; the machine's own namespace reaches the API server through a
 # relay on 127.0.0.1 (socat -> unix socket -> socat inside), so the admin
 # kubeconfig's https://127.0.0.1:<port> works on both sides.
 #
 #   node.sh check               exit 1 with the reason if the tier cannot run
+#                               (with THINKUBE_NODE_NETWORK_POLICY=1: also kube-router's)
 #   node.sh start               start (a no-op when already running)
 #   node.sh env                 print `export NAME='value'` lines (those of apiserver.sh, plus the node's)
 #   node.sh exec CMD...         run CMD inside the cluster's network namespace
@@ -27,6 +30,7 @@
 # namespace (every mount of kubelet and containerd lives there and goes with
 # its last process), the cgroups under CGROUP_ROOT (processes killed, then
 # removed), and the kernel tunables the kubelet sets (saved, then restored).
+# kube-router's iptables chains and ipsets are the network namespace's own.
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -59,6 +63,9 @@ KUBELET_SYSCTLS=(vm/overcommit_memory vm/panic_on_oom kernel/panic kernel/panic_
 PAUSE_IMAGE="localhost/thinkube/$NODE_SANDBOX_IMAGE"
 REGISTRY_ADDRESS=127.0.0.1:5000
 COMPONENTS=(registry kube-scheduler containerd kubelet kube-proxy coredns)
+# Read at start; a node started with it has kube-router among its components.
+NETWORK_POLICY="${THINKUBE_NODE_NETWORK_POLICY:-0}"
+KUBE_ROUTER_HEALTH=127.0.0.1:20244
 
 die() { echo "node: $*" >&2; exit 1; }
 
@@ -83,7 +90,11 @@ unavailable_reason() {
   done
   [ -x "$NODE_CNI_DIR/bridge" ] || { echo "the CNI plugins are not in $NODE_CNI_DIR (run test/node/provision.sh)"; return; }
   [ "$(id -u)" = 0 ] || { echo 'the node needs root (network namespace, cgroups, mounts)'; return; }
-  [ -d /sys/fs/cgroup/memory ] || [ -f /sys/fs/cgroup/cgroup.controllers ] || echo 'no cgroup hierarchy at /sys/fs/cgroup'
+  [ -d /sys/fs/cgroup/memory ] || [ -f /sys/fs/cgroup/cgroup.controllers ] || { echo 'no cgroup hierarchy at /sys/fs/cgroup'; return; }
+  if [ "$NETWORK_POLICY" = 1 ]; then
+    [ -x "$NODE_BIN/kube-router" ] || { echo "kube-router is not built in $NODE_BIN (run test/node/provision.sh)"; return; }
+    command -v ipset >/dev/null || echo 'ipset is not installed (run test/node/provision.sh)'
+  fi
 }
 
 # shellcheck source=../kube/processes.sh
@@ -98,8 +109,9 @@ admin_kubectl() { "$KUBE_BIN/kubectl" --kubeconfig "$KUBE_STATE/admin.kubeconfig
 
 running() {
   pid_alive holder && pid_alive relay || return 1
-  local p
-  for p in "${COMPONENTS[@]}"; do pid_alive "$p" || return 1; done
+  local p components=("${COMPONENTS[@]}")
+  [ ! -f "$STATE/network-policy" ] || components+=(kube-router)
+  for p in "${components[@]}"; do pid_alive "$p" || return 1; done
   admin_kubectl get node "$NODE_NAME" >/dev/null 2>&1
 }
 
@@ -217,8 +229,12 @@ make_node_credentials() {
   sign_cert scheduler '/CN=system:kube-scheduler' "$CLIENT_CERT_EXTENSIONS"
   sign_cert kube-proxy '/CN=system:kube-proxy' "$CLIENT_CERT_EXTENSIONS"
   sign_cert coredns '/CN=thinkube:coredns' "$CLIENT_CERT_EXTENSIONS"
-  local name
-  for name in kubelet scheduler kube-proxy coredns; do
+  local name names=(kubelet scheduler kube-proxy coredns)
+  if [ "$NETWORK_POLICY" = 1 ]; then
+    sign_cert kube-router '/CN=thinkube:kube-router' "$CLIENT_CERT_EXTENSIONS"
+    names+=(kube-router)
+  fi
+  for name in "${names[@]}"; do
     write_kubeconfig "$STATE/$name.kubeconfig" "$name"
   done
 }
@@ -411,26 +427,33 @@ EOF
 
 # CoreDNS runs as a process on the node IP; the kube-dns Service (the
 # kubelet's clusterDNS) points at it through a selectorless EndpointSlice.
-start_coredns() {
+# grant NAME RULES: a ClusterRole with RULES (YAML) bound to the user
+# thinkube:NAME (a component's client certificate).
+grant() {
   admin_kubectl apply -f - >/dev/null <<EOF
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
-metadata: { name: 'thinkube:coredns' }
+metadata: { name: 'thinkube:$1' }
 rules:
-- apiGroups: ['']
+$2
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: 'thinkube:$1' }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: 'thinkube:$1' }
+subjects:
+- { apiGroup: rbac.authorization.k8s.io, kind: User, name: 'thinkube:$1' }
+EOF
+}
+
+start_coredns() {
+  grant coredns "- apiGroups: ['']
   resources: [endpoints, services, pods, namespaces]
   verbs: [list, watch]
 - apiGroups: [discovery.k8s.io]
   resources: [endpointslices]
-  verbs: [list, watch]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: { name: 'thinkube:coredns' }
-roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: 'thinkube:coredns' }
-subjects:
-- { apiGroup: rbac.authorization.k8s.io, kind: User, name: 'thinkube:coredns' }
----
+  verbs: [list, watch]"
+  admin_kubectl apply -f - >/dev/null <<EOF
 apiVersion: v1
 kind: Service
 metadata: { name: kube-dns, namespace: kube-system, labels: { k8s-app: kube-dns } }
@@ -467,6 +490,29 @@ EOF
 }
 EOF
   launch coredns coredns -conf "$STATE/Corefile"
+}
+
+# kube-router as the NetworkPolicy enforcer only: its firewall controller
+# (iptables chains and ipsets in the namespace, per pod, from the policies),
+# no routing, no service proxy (kube-proxy stays), no CNI config. Ready when
+# its health endpoint reports the controller's first full sync.
+start_kube_router() {
+  grant kube-router "- apiGroups: ['']
+  resources: [pods, namespaces, nodes, services, endpoints]
+  verbs: [get, list, watch]
+- apiGroups: [discovery.k8s.io]
+  resources: [endpointslices]
+  verbs: [list, watch]
+- apiGroups: [networking.k8s.io]
+  resources: [networkpolicies]
+  verbs: [list, watch]"
+  COMPONENTS+=(kube-router) # wait_for reports its death
+  launch kube-router kube-router --kubeconfig "$STATE/kube-router.kubeconfig" \
+    --hostname-override "$NODE_NAME" --run-firewall=true --run-router=false \
+    --run-service-proxy=false --enable-cni=false --enable-pod-egress=false \
+    --service-cluster-ip-range "$SERVICE_CIDR" --health-port "${KUBE_ROUTER_HEALTH##*:}" --metrics-port 0
+  touch "$STATE/network-policy"
+  wait_for 60 'kube-router (NetworkPolicy controller)' inside curl -fsS "http://$KUBE_ROUTER_HEALTH/healthz"
 }
 
 node_ready() {
@@ -579,6 +625,7 @@ cmd_start() {
   start_kube_proxy
   start_coredns
   wait_for 90 "node $NODE_NAME Ready" node_ready
+  [ "$NETWORK_POLICY" != 1 ] || start_kube_router
   wait_for 30 'the default ServiceAccount' admin_kubectl -n default get serviceaccount default
   started_ok=1
   echo "node: $NODE_NAME Ready, API at $(cat "$KUBE_STATE/server"), in $((SECONDS - started))s"
@@ -594,7 +641,8 @@ cmd_env() {
     NODE_IP "$NODE_IP" \
     NODE_CONTAINERD_SOCKET "$STATE/containerd/containerd.sock" \
     NODE_REGISTRY_CONFIG_DIR "$STATE/containerd/certs.d" \
-    NODE_REGISTRY "$NODE_REGISTRY"
+    NODE_REGISTRY "$NODE_REGISTRY" \
+    NODE_NETWORK_POLICY "$([ -f "$STATE/network-policy" ] && echo 1 || echo 0)"
 }
 
 cmd_stop() {

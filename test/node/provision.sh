@@ -4,9 +4,10 @@
 # control plane of ../kube, sharing its Go module and build caches),
 # containerd v2 and its runc shim, CoreDNS (as a library, coredns/main.go),
 # a pause program and its OCI image (no public registry can be reached, so no
-# registry.k8s.io/pause); then the pods' images (build-images.sh), pushed to
+# registry.k8s.io/pause), kube-router (the NetworkPolicy enforcer node.sh runs
+# on request); then the pods' images (build-images.sh), pushed to
 # the registry standing in for Harbor (registry.sh). runc, the CNI plugins,
-# socat, iptables, conntrack, the registry and the image tools come from
+# socat, iptables, ipset, conntrack, the registry and the image tools come from
 # Debian. A warm run only checks that everything is there.
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
@@ -24,12 +25,15 @@ source "$here/../kube/processes.sh"
 
 IMAGES="$NODE_CACHE/images"
 
-binaries_built() {
+# built NAME...: whether every NAME is in the node's cache.
+built() {
   local name
-  for name in "${NODE_BINARIES[@]}"; do
+  for name in "$@"; do
     [ -x "$NODE_BIN/$name" ] || return 1
   done
 }
+
+binaries_built() { built "${NODE_BINARIES[@]}" kube-router; }
 
 all_built() {
   binaries_built && [ -f "$IMAGES/${NODE_SANDBOX_IMAGE%%:*}.tar" ] || return 1
@@ -118,6 +122,15 @@ build_pause() { build_local_main "$here/pause" "$staging/pause"; }
 
 build_coredns() { build_local_main "$here/coredns" "$staging/coredns" "github.com/coredns/coredns@$COREDNS_VERSION"; }
 
+# kube-router with every controller compiled in; node.sh runs only its
+# NetworkPolicy controller. Pure Go (netlink, iptables and ipset through their
+# commands): no cgo, no tags.
+build_kube_router() {
+  local m=github.com/cloudnativelabs/kube-router/v2
+  go_module_build "$NODE_CACHE/build-kube-router" "$KUBE_ROUTER_VERSION" "$staging/kube-router" '' \
+    "-s -w -X $m/pkg/version.Version=$KUBE_ROUTER_VERSION" "$m/cmd/kube-router"
+}
+
 # The sandbox image: the pause program alone.
 build_pause_image() {
   local rootfs="$NODE_CACHE/rootfs-pause"
@@ -157,17 +170,25 @@ build_and_push_images() {
   rm -f "$config"
 }
 
-echo "node: building kubelet, kube-scheduler, kube-proxy ${KUBE_VERSION}, containerd ${CONTAINERD_VERSION}, CoreDNS ${COREDNS_VERSION} from Go modules (cold, takes minutes)"
+echo "node: building what is missing of kubelet, kube-scheduler, kube-proxy ${KUBE_VERSION}, containerd ${CONTAINERD_VERSION}, CoreDNS ${COREDNS_VERSION}, kube-router ${KUBE_ROUTER_VERSION} from Go modules (cold, takes minutes)"
 log="$NODE_CACHE/provision.log"
 trap 'tail -n 40 "$log" >&2; echo "node: build failed (full log: $log)" >&2' ERR
 {
-  if ! binaries_built; then
-    build_pause
+  # Each group built only when missing (a cache from before kube-router
+  # keeps its other binaries); moved into the cache when all are built.
+  built pause || build_pause
+  built kubelet kube-scheduler kube-proxy ||
     build_kubernetes "$NODE_CACHE/build-kubernetes" "$staging" kubelet kube-scheduler kube-proxy
-    build_containerd
-    build_coredns
-    rm -rf "$NODE_BIN" && mv "$staging" "$NODE_BIN"
+  built containerd containerd-shim-runc-v2 ctr || build_containerd
+  built coredns || build_coredns
+  if ! built kube-router; then
+    kube_router_started=$SECONDS
+    build_kube_router
+    echo "node: kube-router ${KUBE_ROUTER_VERSION} built in $((SECONDS - kube_router_started))s" >&3
   fi
+  mkdir -p "$NODE_BIN"
+  find "$staging" -mindepth 1 -maxdepth 1 -exec mv -f {} "$NODE_BIN/" \;
+  rm -rf "$staging"
   mkdir -p "$IMAGES"
   [ -f "$IMAGES/pause.tar" ] || build_pause_image
   build_and_push_images

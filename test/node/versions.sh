@@ -6,6 +6,9 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../kube/versions.sh"
 CONTAINERD_VERSION=v2.4.2
 COREDNS_VERSION=v1.15.0
+# The NetworkPolicy enforcer of the opt-in (node.sh, THINKUBE_NODE_NETWORK_POLICY=1):
+# the only version the Go module proxy serves (see README.md for its limits).
+KUBE_ROUTER_VERSION=v2.1.0
 NODE_CACHE="${KUBE_CACHE}/node"
 NODE_BIN="${NODE_CACHE}/bin"
 # shellcheck disable=SC2034 # read by the scripts that source this file
@@ -25,10 +28,10 @@ PROXY_CHP_VERSION=4.6.3
 # The name pods use for the registry (containerd maps it to the local one).
 NODE_REGISTRY="${THINKUBE_NODE_REGISTRY:-harbor.thinkube.test}"
 # From Debian: runc, the CNI plugins, socat (the apiserver relay), iptables and
-# conntrack (kube-proxy), the registry; umoci, skopeo, busybox-static and debootstrap build
+# conntrack (kube-proxy), ipset (kube-router's policy sets), the registry; umoci, skopeo, busybox-static and debootstrap build
 # and push the images.
 # shellcheck disable=SC2034
-NODE_DEBIAN_PACKAGES=(runc containernetworking-plugins socat iptables conntrack docker-registry
+NODE_DEBIAN_PACKAGES=(runc containernetworking-plugins socat iptables conntrack ipset docker-registry
   umoci skopeo busybox-static debootstrap)
 NODE_CNI_DIR=/usr/lib/cni
-export PROXY_CHP_VERSION NOTEBOOK_JUPYTERHUB_VERSION NOTEBOOK_JUPYTERLAB_VERSION CONTAINERD_VERSION COREDNS_VERSION NODE_CACHE NODE_BIN NODE_CNI_DIR NODE_REGISTRY
+export KUBE_ROUTER_VERSION PROXY_CHP_VERSION NOTEBOOK_JUPYTERHUB_VERSION NOTEBOOK_JUPYTERLAB_VERSION CONTAINERD_VERSION COREDNS_VERSION NODE_CACHE NODE_BIN NODE_CNI_DIR NODE_REGISTRY
