@@ -40,3 +40,8 @@ export function listAssets(folder: string, suffix: string): readonly string[] {
   }
   return names;
 }
+
+/** Reads a file shipped under the package's vendor/ folder (upstream CRDs; provenance in vendor/README.md), once per process. */
+export function readVendored(relativePath: string): string {
+  return readAsset(join('..', 'vendor', relativePath));
+}

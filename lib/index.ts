@@ -1,5 +1,9 @@
 export * from './config/index.js';
+export { CertificateConstruct, type CertificateProps } from './constructs/certificate.js';
 export { DISCOVERY_SCRIPT_FILE, DiscoveryRbacConstruct, type DiscoveryRbacProps } from './constructs/discovery-rbac.js';
+export { FluxHelmReleaseConstruct, type FluxHelmReleaseProps } from './constructs/flux-helm-release.js';
+export { HELM_CONTROLLER_JOB_IMAGE, HELM_CONTROLLER_VERSION, HelmControllerConstruct, type HelmControllerProps } from './constructs/helm-controller.js';
+export { HttpRouteConstruct, type HttpRouteProps, NOTEBOOK_ROUTE_TIMEOUT } from './constructs/http-route.js';
 export { HubHelmConstruct, type HubHelmProps } from './constructs/hub-helm.js';
 export { IngressConstruct, type IngressProps, NOTEBOOK_INGRESS_ANNOTATIONS } from './constructs/ingress.js';
 export { StorageConstruct, type StorageProps } from './constructs/storage.js';

@@ -1,9 +1,8 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import { HelmChart, HelmChartSpecFailurePolicy } from '../../imports/helm.cattle.io.js';
 import type { Config } from '../config/index.js';
-import { type Values, buildValues } from '../values/index.js';
+import { type Values, buildValues, valuesYaml } from '../values/index.js';
 import { composedConfig } from './compose.js';
 import type { DiscoveryRbacConstruct } from './discovery-rbac.js';
 import type { StorageConstruct } from './storage.js';
@@ -21,8 +20,10 @@ export interface HubHelmProps {
 }
 
 /**
- * The Zero-to-JupyterHub chart as a `HelmChart` (helm.cattle.io/v1) carrying
- * the complete values. No secret is in the values: the OIDC client secret
+ * The Zero-to-JupyterHub chart's release and its complete values; with
+ * `delivery` helmChart or helmChartWithController also the `HelmChart`
+ * (helm.cattle.io/v1) carrying them (other deliveries take `valuesYaml` or
+ * `valuesDocument`). No secret is in the values: the OIDC client secret
  * reaches the hub from the `jupyterhub-oidc-secret` Secret.
  * @see https://z2jh.jupyter.org/en/stable/resources/reference.html
  */
@@ -37,8 +38,8 @@ export class HubHelmConstruct extends Construct {
   public readonly proxyServiceName = 'proxy-public';
   /** Port of `proxyServiceName`. */
   public readonly proxyServicePort = 80;
-  /** The HelmChart object (also `ApiObject.of(this)`). */
-  public readonly helmChart: ApiObject;
+  /** The HelmChart object (also `ApiObject.of(this)`); undefined when `delivery` carries the values another way. */
+  public readonly helmChart?: ApiObject;
   private readonly storage: StorageConstruct;
   private readonly discovery: DiscoveryRbacConstruct;
 
@@ -53,6 +54,7 @@ export class HubHelmConstruct extends Construct {
     this.discovery = props.discovery;
     this.releaseName = config.chart.releaseName;
     this.namespace = config.namespace;
+    if (config.delivery !== 'helmChart' && config.delivery !== 'helmChartWithController') return;
     this.helmChart = new HelmChart(this, 'Resource', {
       metadata: { name: this.releaseName, namespace: config.chart.helmChartNamespace },
       spec: {
@@ -63,16 +65,18 @@ export class HubHelmConstruct extends Construct {
         // A failed upgrade must never uninstall the hub (and its user database).
         failurePolicy: HelmChartSpecFailurePolicy.ABORT,
         // Built at synth time, so that what the app adds later (discovery.allowSecretRead) is in it.
-        // YAML 1.1 output quotes strings such as 'yes' that helm would read as booleans.
-        valuesContent: Lazy.any({
-          produce: () => stringify(this.valuesDocument, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false }),
-        }) as unknown as string,
+        valuesContent: Lazy.any({ produce: () => this.valuesYaml }) as unknown as string,
       },
     });
   }
 
-  /** The Z2JH values document the HelmChart carries, as of now. */
+  /** The Z2JH values document every delivery carries, as of now. */
   public get valuesDocument(): Readonly<Values> {
     return buildValues(this.config, this.storage, this.discovery);
+  }
+
+  /** `valuesDocument` as a helm values file, byte for byte what the HelmChart carries. */
+  public get valuesYaml(): string {
+    return valuesYaml(this.valuesDocument);
   }
 }

@@ -12,6 +12,7 @@ import { singleuserValues } from './singleuser.js';
 export { imageReference } from './images.js';
 export { type Values, deepMerge, mergeAll } from './merge.js';
 export { escapeBraces } from './singleuser.js';
+export { valuesYaml } from './yaml.js';
 export { type NotebookStart, notebookStart, notebookStartValues } from './notebook-start.js';
 
 /** The complete Z2JH values: one builder per concern, then the config's `extraValues` on top. */
