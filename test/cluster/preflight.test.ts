@@ -294,6 +294,21 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
     await k.kubectlOk(['delete', 'crd', 'gateways.gateway.networking.k8s.io', 'httproutes.gateway.networking.k8s.io']);
   });
 
+  it('finds the helm-controller that k3s embeds by its nodes, when there is no Lease to read', async () => {
+    const k = kube();
+    await k.kubectlOk(['delete', 'lease', '-n', 'kube-system', 'helm-controller-lock']);
+    // A Node object as k3s registers it (no kubelet behind it here): the kubelet version names the distribution.
+    await k.kubectlOk(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'k3s-server' } }) });
+    await k.kubectlOk(['patch', 'node', 'k3s-server', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { nodeInfo: { kubeletVersion: 'v1.33.1+k3s1' } } })]);
+    const { output } = await run();
+    expect(output).toContain('found  helm-controller: embedded: the nodes run k3s (unless started with --disable-helm-controller)\n');
+    expect(output).toContain('fits   delivery: helmChart (recommended)');
+    await k.kubectlOk(['delete', 'node', 'k3s-server']);
+    const gone = await run();
+    expect(gone.output).toContain('absent helm-controller: not running');
+    expect(gone.output).toContain('WARN delivery helmChart does not fit this cluster: no helm-controller reconciles the HelmChart (helmChartWithController would)\n');
+  });
+
   it('rejects bad usage with exit 2', async () => {
     expect((await run(['--timeout', 'soon'])).code).toBe(2);
     expect((await run(['--bogus'])).code).toBe(2);
