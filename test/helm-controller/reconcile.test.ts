@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,7 +135,8 @@ describe.skipIf(gated)('the k3s-io helm-controller reconciles the HelmChart of k
     const k = kube();
     const kubeconfig = new KubeConfig();
     kubeconfig.loadFromFile(k.kubeconfig);
-    const { config } = loadConfig({}, REPO);
+    // The example config (what synthFor({}) synthesized), not a jupyterhub.config.yaml that may sit in the checkout.
+    const { config } = loadConfig({}, mkdtempSync(join(tmpdir(), 'tjh-helm-controller-')));
     const capabilities = await detectCapabilities(kubeconfig, config);
     const found = capabilities.findings.find((f) => f.name === 'helm-controller');
     expect(found?.present).toBe(true);
