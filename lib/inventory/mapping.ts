@@ -50,7 +50,7 @@ export const INVENTORY_MAPPING: readonly InventoryMapping[] = [
     note: '`KUBECONFIG` for the bootstrap, preflight and teardown commands (synthesis needs no cluster)',
     hint: (value) => `export KUBECONFIG=${String(value)}`,
   },
-  { variables: ['kubectl_bin', 'helm_bin'], note: 'not needed: you run `kubectl apply`; the helm-controller runs helm' },
+  { variables: ['kubectl_bin', 'helm_bin'], note: 'not needed: you run `kubectl apply`; the helm-controller or Flux runs helm, or with `delivery: helmValues` you run the printed `helm` command (e.g. with `/snap/k8s/current/bin/helm`)' },
   { variables: ['ADMIN_PASSWORD'], environment: true, note: '`ADMIN_PASSWORD` for the bootstrap command only; never stored' },
 ];
 
