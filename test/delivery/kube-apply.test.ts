@@ -50,6 +50,19 @@ describe.skipIf(unavailable)('the deliveries on a real kube-apiserver', () => {
     expect(route.spec.rules[0]).toMatchObject({ timeouts: { request: '3600s', backendRequest: '3600s' }, backendRefs: [{ name: 'proxy-public', port: 80 }] });
   }, 180_000);
 
+  it('tls certManager: the Certificate is server-side applied after cert-manager\'s CRD', async () => {
+    const k = kube();
+    // The vendored CRD carries cert-manager's Helm template markup in its labels: drop them, as its chart would render them.
+    const certificateCrd = parse(readFileSync(crd('cert-manager.io_certificates.yaml'), 'utf8'));
+    delete certificateCrd.metadata.labels;
+    await k.kubectlOk(['apply', '--server-side', '-f', '-'], { input: JSON.stringify(certificateCrd) });
+    await k.kubectlOk(['wait', '--for=condition=Established', '--timeout=60s', 'crd/certificates.cert-manager.io']);
+    const { run } = synthesized({ namespace: 'tls-hub', tls: { mode: 'certManager', issuer: { name: 'letsencrypt' } } });
+    expect(await k.kubectlOk(['apply', '--server-side', '-f', run.outdir])).toMatch(/certificate.cert-manager.io\/jupyterhub-tls-hub serverside-applied/);
+    const certificate = JSON.parse(await k.kubectlOk(['get', 'certificate', 'jupyterhub-tls-hub', '-n', 'tls-hub', '-o', 'json']));
+    expect(certificate.spec).toEqual({ secretName: 'jupyterhub-tls-secret', dnsNames: ['jupyter.example.com'], issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt' } });
+  }, 120_000);
+
   it('helmChartWithController: kubectl apply -f dist creates the controller, its CRDs and the HelmChart (the HelmChart on a second apply once its CRD is established)', async () => {
     const k = kube();
     const { run } = synthesized({ namespace: 'hc-hub', delivery: 'helmChartWithController' });

@@ -11,6 +11,7 @@ const CRD_OF: Record<string, string> = {
   HelmRelease: join(VENDOR_DIR, 'crds', 'helm.toolkit.fluxcd.io_helmreleases.yaml'),
   HelmRepository: join(VENDOR_DIR, 'crds', 'source.toolkit.fluxcd.io_helmrepositories.yaml'),
   HTTPRoute: join(VENDOR_DIR, 'crds', 'gateway.networking.k8s.io_httproutes.yaml'),
+  Certificate: join(VENDOR_DIR, 'crds', 'cert-manager.io_certificates.yaml'),
 };
 
 const gateway = { parentRef: { name: 'shared', namespace: 'gateway-system', sectionName: 'https' } };
@@ -21,6 +22,8 @@ describe.each([
   ['fluxHelmRelease', { delivery: 'fluxHelmRelease', namespace: 'lab' }],
   ['helmValues', { delivery: 'helmValues' }],
   ['gatewayApi', { routing: 'gatewayApi', gateway }],
+  ['certManager', { tls: { mode: 'certManager', issuer: { name: 'letsencrypt' } } }],
+  ['gatewayApi with certManager', { routing: 'gatewayApi', gateway, tls: { mode: 'certManager', issuer: { kind: 'Issuer', name: 'gw-ca' } } }],
 ])('%s manifests', (_name, input) => {
   const manifests = manifestsOf(input);
 
@@ -39,7 +42,8 @@ describe('the CRD checks can fail', () => {
   it.each([
     ['HelmRelease', { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'x' }, spec: { interval: '1m', upgrade: { remediation: { strategy: 'delete' } } } }],
     ['HTTPRoute', { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'x' }, spec: { rules: [{ timeouts: { request: 3600 } }] } }],
-    ['HelmRepository', { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: { name: 'x' }, spec: { interval: '1h' } }],
+    ['Certificate', { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'x' }, spec: { secretName: 'x', issuerRef: { kind: 'ClusterIssuer' } } }],
+  ['HelmRepository', { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: { name: 'x' }, spec: { interval: '1h' } }],
   ])('rejects a broken %s', (kind, manifest) => {
     expect(crdSchemaErrors(CRD_OF[kind], manifest as Manifest)).not.toEqual([]);
   });
