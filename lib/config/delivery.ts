@@ -88,6 +88,13 @@ export function deliveryProblems(input: ConfigInput, config: Config): ConfigProb
       message: `contradicts tls.mode ${tls.mode}: remove tls.copyWildcardCertificate (tls.mode replaces it)`,
     });
   }
+  if (tls.mode === 'gateway' && input.ingress?.tlsSecretName !== undefined) {
+    problems.push({
+      field: 'ingress.tlsSecretName',
+      value: input.ingress.tlsSecretName,
+      message: "names a Secret nothing uses with tls.mode gateway (the Gateway's listener holds the certificate): remove the field, or use tls.mode certManager to issue into it",
+    });
+  }
   if (tls.mode === 'certManager' && tls.issuer === undefined) {
     problems.push({ field: 'tls.issuer', value: undefined, message: 'is required with tls.mode certManager: name the cert-manager issuer, e.g. { kind: ClusterIssuer, name: letsencrypt }' });
   }

@@ -46,6 +46,7 @@ describe('delivery, routing and tls errors', () => {
     [{ routing: 'gatewayApi', gateway, tls: { mode: 'copyWildcard' } }, 'tls.mode: "copyWildcard" puts the certificate in the hub\'s namespace, where the HTTPRoute cannot use it'],
     [{ routing: 'gatewayApi', gateway, tls: { copyWildcardCertificate: true } }, 'tls.copyWildcardCertificate: true contradicts tls.mode gateway: remove tls.copyWildcardCertificate'],
     [{ routing: 'gatewayApi', gateway, tls: { mode: 'certManager', issuer: { name: 'le' } } }, 'gateway.parentRef.sectionName: nothing is required with tls.mode certManager and routing gatewayApi'],
+    [{ routing: 'gatewayApi', gateway, ingress: { tlsSecretName: 'x' } }, 'ingress.tlsSecretName: "x" names a Secret nothing uses with tls.mode gateway'],
     [{ gateway }, 'gateway: {"parentRef":{"name":"shared","namespace":"gateway-system"}} only applies to routing gatewayApi'],
     [{ tls: { mode: 'gateway' } }, 'tls.mode: "gateway" leaves TLS to a Gateway listener, which routing ingress has none of'],
     [{ tls: { mode: 'certManager' } }, 'tls.issuer: nothing is required with tls.mode certManager'],
