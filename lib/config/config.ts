@@ -102,6 +102,7 @@ export interface Config {
     readonly serviceNamespaces: readonly string[];
     readonly ingressControllerNamespace: string;
     readonly apiServer: { readonly cidrs: readonly string[]; readonly port: number };
+    readonly podCidrs: readonly string[];
   };
   readonly anthropicApiKey: { readonly secretName: string; readonly secretKey: string };
   readonly branding: { readonly announcement: string };

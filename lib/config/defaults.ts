@@ -115,6 +115,9 @@ export const DEFAULTS = {
     // Wherever a home lab's API server endpoints are (k3s: each server node on
     // 6443); narrow to the addresses of `kubectl get endpoints kubernetes`.
     apiServer: { cidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'], port: 6443 },
+    // The pod networks of k3s and Canonical Kubernetes: cut out of the API server
+    // rule, so that it never opens another pod's port 6443.
+    podCidrs: ['10.42.0.0/16', '10.1.0.0/16'],
   },
   anthropicApiKey: {
     secretName: 'anthropic-api-key',

@@ -5,12 +5,17 @@ import { parseCidr } from './validators.js';
 /** The link-local address clouds serve instance credentials on; notebooks must never reach it. */
 const CLOUD_METADATA_IP = '169.254.169.254';
 
+/** Whether every address of `inner` (a CIDR) lies in `outer`, a strictly larger block (what `ipBlock.except` requires). */
+export function cidrWithin(inner: string, outer: string): boolean {
+  const a = parseCidr(inner);
+  const b = parseCidr(outer);
+  if (a === undefined || b === undefined || a[1] <= b[1]) return false;
+  const size = 2 ** (32 - b[1]);
+  return Math.floor(a[0] / size) * size === b[0];
+}
+
 function contains(cidr: string, address: string): boolean {
-  const parsed = parseCidr(cidr);
-  const host = parseCidr(`${address}/32`);
-  if (parsed === undefined || host === undefined) return false;
-  const size = 2 ** (32 - parsed[1]);
-  return Math.floor(host[0] / size) * size === parsed[0];
+  return cidr.endsWith('/32') ? cidr === `${address}/32` : cidrWithin(`${address}/32`, cidr);
 }
 
 /** Allow-list entries that would open what the notebook policy exists to close. */

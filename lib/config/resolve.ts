@@ -156,6 +156,7 @@ export function resolveConfig(raw: unknown = {}, source?: string): Config {
       ingressControllerNamespace: input.networkPolicy?.ingressControllerNamespace
         ?? (routing === 'gatewayApi' && parentRef ? parentRef.namespace : d.networkPolicy.ingressControllerNamespace),
       apiServer: { ...d.networkPolicy.apiServer, ...input.networkPolicy?.apiServer },
+      podCidrs: input.networkPolicy?.podCidrs ?? d.networkPolicy.podCidrs,
     },
     anthropicApiKey: { ...d.anthropicApiKey, ...input.anthropicApiKey },
     branding: { ...d.branding, ...input.branding },

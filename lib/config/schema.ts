@@ -120,6 +120,7 @@ export const configInputSchema = z.strictObject({
     enabled: z.boolean().optional(),
     serviceNamespaces: z.array(dnsLabel).optional(),
     ingressControllerNamespace: dnsLabel.or(z.literal('')).optional(),
+    podCidrs: z.array(ipv4Cidr).optional(),
     apiServer: z.strictObject({
       cidrs: z.array(ipv4Cidr).min(1, { message: 'must list at least one CIDR (the API server endpoints)' }).optional(),
       port: port.optional(),

@@ -1,5 +1,6 @@
 import type { Config } from '../config/index.js';
 import type { DiscoveryIdentity } from '../model/notebook-pod.js';
+import { cidrWithin } from '../config/network-policy.js';
 import type { Values } from './merge.js';
 
 /**
@@ -54,9 +55,15 @@ function notebookEgress(config: Config, discovery: DiscoveryIdentity): Values[] 
     });
   }
   // The API server is no pod: policies see its endpoint addresses (after the
-  // kubernetes Service's DNAT), e.g. each k3s server node's IP on 6443.
+  // kubernetes Service's DNAT), e.g. each k3s server node's IP on 6443. The
+  // pod network is cut out: some enforcers (kube-router) admit traffic into a
+  // pod on the source's egress rule alone, so a broad range would open other
+  // users' notebooks on this port.
   rules.push({
-    to: apiServer.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
+    to: apiServer.cidrs.map((cidr) => {
+      const except = config.networkPolicy.podCidrs.filter((pods) => cidrWithin(pods, cidr));
+      return { ipBlock: except.length > 0 ? { cidr, except } : { cidr } };
+    }),
     ports: [{ port: apiServer.port, protocol: TCP }],
   });
   return rules;

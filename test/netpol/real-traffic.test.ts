@@ -41,11 +41,13 @@
  * evaluates a policy's egress rules in the destination pod's ingress check
  * too, so when one policy selects both pods, the source's egress admits what
  * the destination's ingress forbids. No case of the matrix shows it with the
- * default policies; two tests pin it: under the default policies a notebook
- * reaches a listener on another notebook's port 6443 (the notebooks' egress
- * allows the API server's port to every private address, pods included),
- * and with the chart's `privateIPs` egress opened, another notebook's
- * port 8888. Cyclonus (and a conforming network plugin) denies both.
+ * default policies; two tests show it: with the API server rule open to every
+ * private address (`networkPolicy.podCidrs: []`), a notebook reaches a
+ * listener on another notebook's port 6443, which is why the default config
+ * cuts the pod network out of that rule (the test's policies cut the node's
+ * 10.244.0.0/16, and the port stays closed); and with the chart's
+ * `privateIPs` egress opened, another notebook's port 8888. Cyclonus (and a
+ * conforming network plugin) denies both.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -111,6 +113,10 @@ function probeScript(probes: readonly { index: number; ip: string; port: number;
   ].join('\n');
 }
 
+
+/** The matrix's config, with the node's pod network (test/node/node.sh CLUSTER_CIDR) as `networkPolicy.podCidrs`. */
+const NODE_CONFIG = { ...CONFIG, networkPolicy: { podCidrs: ['10.244.0.0/16'] } };
+
 describe.skipIf(unavailable)('NetworkPolicy traffic matrix as real traffic (kube-router on the node)', () => {
   const kube = useKube({ node: true, networkPolicy: true });
   let chart: Chart;
@@ -144,7 +150,7 @@ describe.skipIf(unavailable)('NetworkPolicy traffic matrix as real traffic (kube
   const expected = (cases: readonly Row[]): Record<string, boolean> => Object.fromEntries(cases.map(([name, , allow]) => [name, allow]));
 
   it('sets up: the peers as pods and listeners, with no policy yet', async () => {
-    chart = render(CONFIG);
+    chart = render(NODE_CONFIG);
     const model = homeLabPeers(chart);
     const modelRows = matrix(model);
     const registry = kube().node!.registry;
@@ -260,10 +266,15 @@ describe.skipIf(unavailable)('NetworkPolicy traffic matrix as real traffic (kube
     expect(await connections(serviceRows)).toEqual(expected(serviceRows));
   }, 60_000);
 
-  it("kube-router's flaw under the default policies: a notebook reaches a listener on another's port 6443, which Cyclonus denies", async () => {
+  it("the pod network cut out of the API server rule keeps kube-router from opening another notebook's port 6443; without the cut-out it opens it", async () => {
     expect(verdicts(chart.policies, [flawRow[1]])).toEqual([false]);
-    expect(await connections([flawRow])).toEqual({ [flawRow[0]]: true });
-  }, 60_000);
+    expect(await connections([flawRow])).toEqual({ [flawRow[0]]: false });
+    // Control: the same rule without networkPolicy.podCidrs (every private address on 6443).
+    const open = render({ ...CONFIG, networkPolicy: { podCidrs: [] } });
+    expect(verdicts(open.policies, [flawRow[1]])).toEqual([false]);
+    await kube().kubectlOk(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: open.policies }) });
+    await expect.poll(async () => (await connections([flawRow]))[flawRow[0]], { timeout: 60_000, interval: 1_000 }).toBe(true);
+  }, 120_000);
 
   it("a wrong policy shows in real traffic too: with the chart's privateIPs opened, notebooks reach Keycloak and prometheus, as Cyclonus says", async () => {
     const wrong = render({ ...CONFIG, extraValues: { singleuser: { networkPolicy: { egressAllowRules: { privateIPs: true } } } } });
