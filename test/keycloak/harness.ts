@@ -9,13 +9,14 @@
  *     it('...', () => { expect(keycloak().url).toMatch(/^http:/); });
  *   });
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runProcess } from '../support/process.js';
 import { scriptCheckReason } from '../support/tier.js';
 import { TEST_GROUPS, type TestUser, testRealm } from './realm-fixture.js';
 
@@ -71,15 +72,7 @@ export function freePort(): Promise<number> {
 }
 
 function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+  return runProcess('bash', [script, ...args], { env, timeoutMs });
 }
 
 function user(username: string, firstName: string, lastName: string, groups: string[]): TestUser {

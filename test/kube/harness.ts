@@ -8,11 +8,11 @@
  *     it('...', async () => { await kube().kubectlOk(['get', 'ns']); });
  *   });
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runProcess } from '../support/process.js';
 import { scriptCheckReason } from '../support/tier.js';
 
 const apiserverScript = join(dirname(fileURLToPath(import.meta.url)), 'apiserver.sh');
@@ -115,25 +115,7 @@ function run(
   args: string[],
   opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},
 ): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      env: opts.env ?? process.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      timeout: opts.timeoutMs ?? 120_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      resolve({ stdout, stderr, code: code ?? (signal ? 128 : 1) });
-    });
-    // A command that exits without reading its input (an early error) closes the
-    // pipe: the exit code and stderr tell what happened, not the EPIPE.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(opts.input ?? '');
-  });
+  return runProcess(command, args, opts);
 }
 
 async function script(path: string, env: NodeJS.ProcessEnv, args: string[], timeoutMs: number): Promise<string> {
