@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { VALUES_DIR_VARIABLE } from '../../lib/app/helm-values.js';
-import { DELIVERIES, type Delivery, valuesYaml } from '../../lib/index.js';
-import { runSynth } from '../support/run-synth.js';
+import { VALUES_DIR_VARIABLE, helmInstallCommand, helmValuesFile } from '../../lib/app/helm-values.js';
+import { DELIVERIES, type Delivery, resolveConfig, valuesYaml } from '../../lib/index.js';
+import { REPO, runSynth } from '../support/run-synth.js';
 import type { Manifest } from '../support/synth.js';
 
 const canonical = (values: unknown) => stringify(values, { version: '1.1', lineWidth: 0, sortMapEntries: true });
@@ -67,5 +67,10 @@ describe('the four deliveries', () => {
     const file = join(folder, 'jupyterhub.values.yaml');
     expect(existsSync(file)).toBe(true);
     expect(run.stdout).toContain(`-f '${file}'`);
+  });
+
+  it('the README shows the command synth prints for the example config and the default dist/', () => {
+    const config = resolveConfig({ delivery: 'helmValues' });
+    expect(readFileSync(join(REPO, 'README.md'), 'utf8')).toContain(`\n${helmInstallCommand(config, helmValuesFile(config, 'dist', {}))}\n`);
   });
 });
