@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { readVendored } from '../assets.js';
+import { SHARED_LABEL } from '../model/shared-objects.js';
 
 /** The k3s-io/helm-controller release dist/ carries (Go module github.com/k3s-io/helm-controller). */
 export const HELM_CONTROLLER_VERSION = 'v0.17.9';
@@ -87,5 +88,9 @@ export class HelmControllerConstruct extends Construct {
         },
       },
     });
+    // Other HelmCharts of the cluster come to depend on the controller and its CRDs: teardown keeps them.
+    for (const child of this.node.findAll()) {
+      if (child instanceof ApiObject) child.metadata.addLabel(SHARED_LABEL, 'true');
+    }
   }
 }

@@ -3,7 +3,7 @@ import { ExitCode } from '../bootstrap/exit-codes.js';
 import type { Reporter } from '../bootstrap/reporter.js';
 import type { TeardownCluster } from './cluster.js';
 import { legacyIngress } from './legacy.js';
-import { HELM_CHART_KIND, type TeardownPlan } from './plan.js';
+import { CHART_KINDS, type TeardownPlan } from './plan.js';
 import { type Target, describeTarget } from './target.js';
 
 /** The label KubeSpawner (as the Z2JH chart configures it) puts on every notebook pod. */
@@ -29,21 +29,23 @@ async function remove(cluster: TeardownCluster, target: Target, options: Teardow
     reporter.step(name, 'absent');
     return;
   }
-  if (target.kind !== HELM_CHART_KIND) {
+  if (!CHART_KINDS.includes(target.kind)) {
     reporter.step(name, 'deleted');
     return;
   }
-  // The helm-controller's finalizer holds the HelmChart until its helm-delete
-  // Job has uninstalled the release; the release's namespace must outlive that.
+  // The controller's finalizer holds the chart object until it has uninstalled
+  // the release; the release's namespace must outlive that.
   if (!await cluster.waitGone(target, options.timeoutMs, options.pollMs)) {
+    const how = target.kind === 'HelmRelease'
+      ? `Flux's helm-controller uninstalls the release (kubectl -n ${target.namespace} describe helmrelease ${target.name})`
+      : `the helm-controller uninstalls the release with Job helm-delete-${target.name} (kubectl -n ${target.namespace} logs job/helm-delete-${target.name})`;
     throw new BootstrapError(
-      `${name} is still being removed after ${options.timeoutMs / 1000} s: the helm-controller uninstalls the release with `
-      + `Job helm-delete-${target.name} (kubectl -n ${target.namespace} logs job/helm-delete-${target.name}). `
-      + 'Nothing after it was deleted; run teardown again once the HelmChart is gone.',
+      `${name} is still being removed after ${options.timeoutMs / 1000} s: ${how}. `
+      + `Nothing after it was deleted; run teardown again once the ${target.kind} is gone.`,
       ExitCode.unexpected,
     );
   }
-  reporter.step(name, 'deleted (the helm-controller uninstalled the release)');
+  reporter.step(name, 'deleted (its controller uninstalled the release)');
 }
 
 async function removeData(cluster: TeardownCluster, plan: TeardownPlan, options: TeardownOptions, reporter: Reporter): Promise<void> {
@@ -90,6 +92,9 @@ async function removeData(cluster: TeardownCluster, plan: TeardownPlan, options:
  * finishes an interrupted one.
  */
 export async function teardown(cluster: TeardownCluster, plan: TeardownPlan, options: TeardownOptions, reporter: Reporter): Promise<void> {
+  for (const target of plan.shared) {
+    reporter.step(describeTarget(target), 'kept (shared with the cluster: other HelmCharts depend on the helm-controller and its CRDs; delete it by hand once none is left)');
+  }
   for (const phase of plan.phases) {
     for (const target of phase) await remove(cluster, target, options, reporter);
   }

@@ -28,10 +28,32 @@ describe('the teardown plan of the synthesized objects', () => {
     expect(plan.namespaces.map(describeTarget)).toEqual(['Namespace jupyterhub']);
   });
 
-  it('covers every object synth writes', () => {
-    const objects = synthesizedObjects(resolveConfig({}));
-    const plan = planTeardown(objects);
-    expect([...plan.phases.flat(), ...plan.claims, ...plan.namespaces]).toHaveLength(objects.length);
+  it('covers every object synth writes, for every delivery', () => {
+    for (const delivery of ['helmChart', 'helmChartWithController', 'fluxHelmRelease', 'helmValues'] as const) {
+      const objects = synthesizedObjects(resolveConfig({ delivery }));
+      const plan = planTeardown(objects);
+      expect([...plan.phases.flat(), ...plan.claims, ...plan.namespaces, ...plan.shared], delivery).toHaveLength(objects.length);
+    }
+  });
+
+  it('keeps the helm-controller and its CRDs, which other HelmCharts of the cluster depend on', () => {
+    const plan = planTeardown(synthesizedObjects(resolveConfig({ delivery: 'helmChartWithController' })));
+    const shared = plan.shared.map(describeTarget);
+    expect(shared).toEqual(expect.arrayContaining([
+      'CustomResourceDefinition helmcharts.helm.cattle.io', 'CustomResourceDefinition helmchartconfigs.helm.cattle.io',
+      'Deployment helm-controller/helm-controller', 'ClusterRole helm-controller', 'Namespace helm-controller',
+    ]));
+    const deleted = [...plan.phases.flat(), ...plan.namespaces].map(describeTarget);
+    expect(deleted.filter((name) => /helm-controller|CustomResourceDefinition/.test(name))).toEqual([]);
+    expect(plan.phases[1].map(describeTarget)).toEqual(['HelmChart kube-system/jupyterhub']);
+  });
+
+  it('removes the HTTPRoute with the routes and the Flux HelmRelease as the chart object', () => {
+    const plan = planTeardown(synthesizedObjects(resolveConfig({
+      delivery: 'fluxHelmRelease', routing: 'gatewayApi', gateway: { parentRef: { name: 'main', namespace: 'gateways' } },
+    })));
+    expect(plan.phases[0].map((t) => t.kind)).toEqual(['HTTPRoute']);
+    expect(plan.phases[1].map((t) => t.kind)).toEqual(['HelmRelease']);
   });
 });
 

@@ -68,7 +68,7 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('teardown on a
     // Ingress first, then the HelmChart, then the rest; data last and kept.
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toBe('Ingress jupyterhub/jupyterhub: deleted');
-    expect(lines[1]).toBe('HelmChart kube-system/jupyterhub: deleted (the helm-controller uninstalled the release)');
+    expect(lines[1]).toBe('HelmChart kube-system/jupyterhub: deleted (its controller uninstalled the release)');
     expect(lines.slice(-2)).toEqual(['Namespace jupyterhub: kept: holds 3 claims (jupyterhub-datasets-pvc, jupyterhub-models-pvc, jupyterhub-notebooks-pvc)', 'teardown: done']);
     expect(result.stderr).toContain('WARNING: 1 notebook pod still runs in namespace jupyterhub (jupyter-ana): once their users have saved their work, kubectl -n jupyterhub delete pods -l component=singleuser-server');
     for (const object of ours) expect(await exists(...object), object.join(' ')).toBe(false);
