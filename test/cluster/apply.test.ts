@@ -64,7 +64,7 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('kubectl apply
     });
     const first = await k.kubectlOk(['apply', '-f', outdir]);
     expect(first).toContain('namespace/lab created');
-    expect(first).toContain('role.rbac.authorization.k8s.io/jupyter-service-discovery-secrets created');
+    expect(first).toContain('role.rbac.authorization.k8s.io/jupyter-service-discovery-secrets-lab created');
     const before = await settledVersions((a) => k.kubectlOk(a), outdir);
     const second = await k.kubectlOk(['apply', '-f', outdir]);
     expect(second.trim().split('\n').every((line) => line.endsWith(' unchanged')), second).toBe(true);

@@ -587,6 +587,17 @@ start_watchdog() {
   echo $! >"$STATE/watchdog.pid"
 }
 
+# Waits (up to 180 s) until no stop is undoing a node: a stop that crashed
+# leaves its marker, and the start's own teardown then cleans up after it.
+wait_for_stop() {
+  local deadline=$((SECONDS + 180))
+  while [ -e "$MACHINE_LOCK.stopping" ] && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.5; done
+  if [ -e "$MACHINE_LOCK.stopping" ]; then
+    echo "node: the stop of $(cat "$MACHINE_LOCK.stopping") did not finish; cleaning up after it" >&2
+    rm -f "$MACHINE_LOCK.stopping"
+  fi
+}
+
 cmd_start() {
   local reason
   reason="$(unavailable_reason)"
@@ -603,6 +614,10 @@ cmd_start() {
   # Another test run's node: wait for it to stop (one node per machine).
   local wait="${THINKUBE_NODE_LOCK_WAIT:-240}"
   flock -w "$wait" 8 || die "another node has run on this machine for ${wait}s (lock: $MACHINE_LOCK; its state: $(cat "$MACHINE_LOCK.state" 2>/dev/null || echo unknown))"
+  # A stop of the previous node that is still undoing its changes (its holder,
+  # and with it the machine lock, goes first): its last step deletes the
+  # network namespace by name, which must not be ours.
+  wait_for_stop
   echo "$STATE" >"$MACHINE_LOCK.state"
   # Whatever a node that was killed without stop left behind.
   teardown
@@ -651,8 +666,9 @@ cmd_stop() {
   flock 9
   # Only the node this state dir started: another may run by now.
   if [ "$(cat "$MACHINE_LOCK.state" 2>/dev/null)" = "$STATE" ]; then
+    echo "$STATE" >"$MACHINE_LOCK.stopping"
     teardown
-    rm -f "$MACHINE_LOCK.state"
+    rm -f "$MACHINE_LOCK.state" "$MACHINE_LOCK.stopping"
   fi
   rm -rf "$STATE"
 }

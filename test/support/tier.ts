@@ -43,9 +43,12 @@ export function useStarted<T extends { stop(): Promise<void> }>(name: string, st
   beforeAll(async () => {
     started = await start();
   }, 300_000);
+  // A node's stop (every pod's processes, cgroups, the namespace) takes over a
+  // minute on a loaded machine; a hook that gave up early would leave it
+  // running beside the next file's cluster.
   afterAll(async () => {
     await started?.stop();
-  }, 60_000);
+  }, 300_000);
   return () => {
     if (started === undefined) throw new Error(`the ${name} harness is not running (tier unavailable?)`);
     return started;
