@@ -264,7 +264,7 @@ async function copyTlsCertificate(config: Config, kube: KubeSession, dryRun: boo
   const { copyWildcardCertificate, sourceNamespace, sourceSecretName } = config.tls;
   const target = `tls secret ${config.namespace}/${config.ingress.tlsSecretName}`;
   if (!copyWildcardCertificate) {
-    report.step(target, 'skipped (tls.copyWildcardCertificate is false)');
+    report.step(target, `skipped (tls.mode is ${config.tls.mode}: the bootstrap copies the wildcard certificate only in copyWildcard)`);
     return;
   }
   const sourceRef: V1Secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: sourceSecretName, namespace: sourceNamespace } };
