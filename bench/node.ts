@@ -93,7 +93,7 @@ try {
 const stop = seconds(t);
 
 const version = kube.version;
-console.log(`cold build (recorded by provision.sh): ${recorded(join(cache, version, 'node', 'build-seconds'))}`);
+console.log(`cold build (the last cold run of provision.sh; partial runs in build-history): ${recorded(join(cache, version, 'node', 'build-seconds'))}`);
 console.log(`baseline: control plane alone, start to ready: ${fmt(planeStart)}`);
 console.log(`warm start to node Ready:                     ${fmt(ready)} (target < ${READY_TARGET_S} s, ${(ready / planeStart).toFixed(1)}x the control plane alone)`);
 console.log(`first pod Running after Ready:                ${fmt(podRunning)}`);

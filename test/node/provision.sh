@@ -69,6 +69,10 @@ fi
 lock_go_build "$NODE_CACHE" node
 if all_built; then exit 0; fi # another run built them while we waited
 started=$SECONDS
+# A cold run builds every binary and image; a partial one (after a version
+# bump, say) only what is missing. Only a cold run's time is the cold build.
+cold=0
+[ -n "$(ls -A "$NODE_BIN" 2>/dev/null)" ] || cold=1
 staging="$NODE_CACHE/bin.partial"
 rm -rf "$staging" && mkdir -p "$staging"
 
@@ -194,5 +198,7 @@ trap 'tail -n 40 "$log" >&2; echo "node: build failed (full log: $log)" >&2' ERR
   build_and_push_images
 } 3>&1 >"$log" 2>&1
 trap - ERR
-echo "$((SECONDS - started)) s (node binaries and images; $(date -u +%Y-%m-%dT%H:%M:%SZ))" >"$NODE_CACHE/build-seconds"
+record="$((SECONDS - started)) s ($([ "$cold" = 1 ] && echo cold || echo partial): node binaries and images; $(date -u +%Y-%m-%dT%H:%M:%SZ))"
+echo "$record" >>"$NODE_CACHE/build-history"
+[ "$cold" = 0 ] || echo "$record" >"$NODE_CACHE/build-seconds"
 echo "node: built in $((SECONDS - started))s into $NODE_BIN"
