@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { BootstrapError } from '../bootstrap/errors.js';
+import { TOOL_DEFAULTS } from '../config/defaults.js';
 import { ExitCode } from '../bootstrap/exit-codes.js';
 import { StreamReporter } from '../bootstrap/reporter.js';
 import type { CliCommand, CliIo } from './io.js';
@@ -31,7 +32,7 @@ options:
   --ca-file FILE         trust this CA (PEM) for Keycloak's certificate
   --insecure             do not verify Keycloak's certificate (loud warning)
   --timeout SECONDS      per-request timeout towards Keycloak and the cluster
-                         (default 10, at most 600)
+                         (default ${TOOL_DEFAULTS.requestTimeoutSeconds}, at most ${TOOL_DEFAULTS.maxRequestTimeoutSeconds})
   -h, --help             this text
 
 exit codes:
@@ -52,8 +53,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** Beyond this a request timer overflows or a run waits for hours: surely a typo. */
-const MAX_TIMEOUT_SECONDS = 600;
+const MAX_TIMEOUT_SECONDS = TOOL_DEFAULTS.maxRequestTimeoutSeconds;
 
 function timeoutMs(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

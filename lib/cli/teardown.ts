@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { BootstrapError } from '../bootstrap/errors.js';
+import { TOOL_DEFAULTS } from '../config/defaults.js';
 import { ExitCode } from '../bootstrap/exit-codes.js';
 import { StreamReporter } from '../bootstrap/reporter.js';
 import type { CliCommand, CliIo } from './io.js';
@@ -27,7 +28,7 @@ options:
                             applied) instead of synthesizing them
   --kubeconfig FILE         kubeconfig to use
   --timeout SECONDS         wait for the release uninstall and the namespace
-                            (default 300)
+                            (default ${TOOL_DEFAULTS.teardownTimeoutSeconds})
   -h, --help                this text
 
 exit codes:
@@ -70,7 +71,7 @@ function checkConfirmation(values: Values, namespace: string): void {
 }
 
 function timeoutMs(value: string | undefined): number {
-  if (value === undefined) return 300_000;
+  if (value === undefined) return TOOL_DEFAULTS.teardownTimeoutSeconds * 1000;
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds <= 0) throw new BootstrapError(`--timeout "${value}" is not a number of seconds greater than 0`, ExitCode.usage);
   return seconds * 1000;

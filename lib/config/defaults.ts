@@ -128,3 +128,20 @@ export const DEFAULTS = {
   },
   extraValues: {},
 } as const;
+
+/**
+ * The defaults of the command-line tools' options (`--timeout`, the config
+ * file), beside the configuration's: each usage text prints them from here.
+ */
+export const TOOL_DEFAULTS = {
+  /** The config file read from the working directory when THINKUBE_JH_CONFIG is unset. */
+  configFile: 'jupyterhub.config.yaml',
+  /** bootstrap-keycloak --timeout: per request towards Keycloak and the cluster. */
+  requestTimeoutSeconds: 10,
+  /** bootstrap-keycloak refuses a longer --timeout: a request timer overflows or a run waits for hours, surely a typo. */
+  maxRequestTimeoutSeconds: 600,
+  /** preflight --timeout: the thinkube-control request. */
+  preflightTimeoutSeconds: 5,
+  /** teardown --timeout: the wait for the release uninstall and the namespace. */
+  teardownTimeoutSeconds: 300,
+} as const;

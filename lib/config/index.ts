@@ -1,5 +1,5 @@
 export type { Config, SecretReference } from './config.js';
-export { DEFAULTS } from './defaults.js';
+export { DEFAULTS, TOOL_DEFAULTS } from './defaults.js';
 export { DELIVERIES, type Delivery, ISSUER_KINDS, type IssuerKind, ROUTINGS, type Routing, TLS_MODES, type TlsMode } from './delivery.js';
 export { ENVIRONMENT_OVERRIDES, applyEnvironment } from './environment.js';
 export { ConfigError, type ConfigProblem } from './errors.js';

@@ -4,12 +4,13 @@ import { parse } from 'yaml';
 import type { Config } from './config.js';
 import { applyEnvironment } from './environment.js';
 import { ConfigError } from './errors.js';
+import { TOOL_DEFAULTS } from './defaults.js';
 import { resolveConfig } from './resolve.js';
 
 /** Environment variable naming the config file. */
 export const CONFIG_FILE_VARIABLE = 'THINKUBE_JH_CONFIG';
 /** Config file read from the working directory when the variable is unset. */
-export const DEFAULT_CONFIG_FILE = 'jupyterhub.config.yaml';
+export const DEFAULT_CONFIG_FILE = TOOL_DEFAULTS.configFile;
 
 export interface LoadedConfig {
   readonly config: Config;

@@ -1,11 +1,11 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Config } from '../config/index.js';
+import { type Config, TOOL_DEFAULTS } from '../config/index.js';
 import {
   type CheckResult, claimVolumesCheck, duplicateIngressCheck, helmChartCrdCheck, oidcSecretCheck, storageClassCheck, thinkubeControlCheck, tlsSecretCheck,
 } from './checks.js';
 
 /** How long preflight waits for thinkube-control when not told. */
-export const DEFAULT_PREFLIGHT_TIMEOUT_SECONDS = 5;
+export const DEFAULT_PREFLIGHT_TIMEOUT_SECONDS = TOOL_DEFAULTS.preflightTimeoutSeconds;
 
 export interface PreflightOptions {
   /** thinkube-control base URL reachable from here; default: `config.thinkubeControl.url`. */

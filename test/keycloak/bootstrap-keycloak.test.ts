@@ -12,7 +12,8 @@ import { useKube } from '../kube/use-kube.js';
 import { tierUnavailable } from '../support/tier.js';
 import { bootstrapEnv } from './bootstrap-env.js';
 import { type CountingProxy, startCountingProxy } from './counting-proxy.js';
-import { freePort, keycloakUnavailableReason } from './harness.js';
+import { freePort } from '../support/ports.js';
+import { keycloakUnavailableReason } from './harness.js';
 import { type CliResult, runBin, runInProcess } from './run-cli.js';
 import { useKeycloak } from './use-keycloak.js';
 

@@ -12,10 +12,10 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../support/ports.js';
 import { runProcess } from '../support/process.js';
 import { scriptCheckReason } from '../support/tier.js';
 import { TEST_GROUPS, type TestUser, testRealm } from './realm-fixture.js';
@@ -57,18 +57,6 @@ export interface StartKeycloakOptions {
 /** Why the keycloak tier cannot run here (not provisioned, no Java 21+), or undefined. */
 export function keycloakUnavailableReason(): string | undefined {
   return scriptCheckReason(script);
-}
-
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -2,6 +2,7 @@ import {
   AuthorizationV1Api, KubeConfig, type KubernetesObject, KubernetesObjectApi, PatchStrategy, type RequestContext,
   type ResponseContext, ServerConfiguration, createConfiguration,
 } from '@kubernetes/client-node';
+import { TOOL_DEFAULTS } from '../../config/index.js';
 import { BootstrapError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { OWNER } from '../owner.js';
@@ -33,7 +34,7 @@ export function loadKubeConfig(env: NodeJS.ProcessEnv = process.env, file?: stri
 const NEEDS = 'get/create/patch on namespaces and secrets';
 
 /** Per-request deadline towards the cluster when none is given. */
-export const DEFAULT_KUBE_TIMEOUT_MS = 10_000;
+export const DEFAULT_KUBE_TIMEOUT_MS = TOOL_DEFAULTS.requestTimeoutSeconds * 1000;
 
 /** Rejects after `ms`: a backstop for what the abort signal cannot stop (an exec credential plugin that never returns). */
 function withDeadline<T>(operation: Promise<T>, ms: number): Promise<T> {

@@ -1,5 +1,6 @@
 import KeycloakAdminClient from '@keycloak/keycloak-admin-client';
 import type { Credentials } from '@keycloak/keycloak-admin-client/lib/utils/auth.js';
+import { TOOL_DEFAULTS } from '../../config/index.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from '../retry.js';
 import { type AdminLogin, type FailureContext, httpStatus, isTransient, keycloakFailure } from './keycloak-failure.js';
 import { type KeycloakTlsOptions, keycloakRequestOptions } from './keycloak-tls.js';
@@ -34,7 +35,7 @@ export class KeycloakSession {
   private readonly retry: RetryPolicy;
 
   private constructor(private readonly options: KeycloakSessionOptions, requestOptions: Omit<RequestInit, 'signal'> | undefined) {
-    const timeout = options.timeoutMs ?? 10_000;
+    const timeout = options.timeoutMs ?? TOOL_DEFAULTS.requestTimeoutSeconds * 1000;
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.auth = new KeycloakAdminClient({ baseUrl: options.url, realmName: 'master', timeout, requestOptions });
     this.admin = new KeycloakAdminClient({ baseUrl: options.url, realmName: options.realm, timeout, requestOptions });
