@@ -1,9 +1,11 @@
 /**
  * Puts the hub on the node as a Thinkube cluster gets it: `kubectl apply` of
- * what we synthesize (all but the HelmChart: nothing reconciles it here),
- * then the chart installed by the real helm from the HelmChart's
- * valuesContent plus a test-only overlay; waits until proxy and hub are
- * Ready. Shared by hub-on-node.test.ts and `npm run bench -- node`.
+ * what we synthesize (all but the chart objects: nothing reconciles a
+ * HelmChart here), then the chart installed by the real helm from the
+ * HelmChart's valuesContent plus a test-only overlay; waits until proxy and
+ * hub are Ready. Shared by hub-on-node.test.ts, the end-to-end tier and
+ * `npm run bench -- node`; test/flux installs the chart with Flux's
+ * controllers instead (prepareHubOnNode, then the HelmRelease).
  *
  * What it swaps, and why (everything else is what a cluster gets):
  * - hostPath PersistentVolumes, pre-bound to our claims and the chart's
@@ -90,9 +92,9 @@ function volumeFor(kube: KubeHarness, claim: Claim, owner?: number): Record<stri
 }
 
 export interface HubOnNode {
-  /** The namespace of the hub (the HelmChart's targetNamespace). */
+  /** The namespace of the hub (the chart object's targetNamespace). */
   namespace: string;
-  /** Every manifest we synthesized, the HelmChart among them. */
+  /** Every manifest we synthesized, the chart objects among them. */
   manifests: Manifest[];
   /** From the first `kubectl apply` until the hub's Deployment is Ready. */
   applyToHubReadySeconds: number;
@@ -105,16 +107,35 @@ export interface InstallOptions {
   oidcSecretExists?: boolean;
 }
 
-/** Applies our manifests, installs the chart with helm, waits for proxy and hub; throws with the pods' state when they do not get Ready. */
-export async function installHubOnNode(kube: KubeHarness, apiToken: string, options: InstallOptions = {}): Promise<HubOnNode> {
+/** The objects that install the chart (the delivery's), which prepareHubOnNode leaves to the caller. */
+const CHART_OBJECTS = ['HelmChart', 'HelmRelease', 'HelmRepository'];
+
+export interface PreparedHub {
+  /** The namespace of the hub (the chart object's targetNamespace). */
+  namespace: string;
+  /** Every manifest we synthesized, the chart objects among them. */
+  manifests: Manifest[];
+  /** The synthesized dist/ directory (what a user applies with `kubectl apply -f`). */
+  outdir: string;
+  /** performance.now() at the first `kubectl apply`. */
+  started: number;
+}
+
+/**
+ * What comes before the chart: synth, `kubectl apply` of every manifest but
+ * the chart objects, the volumes standing in for JuiceFS and (unless the
+ * bootstrap wrote it) the OIDC Secret.
+ */
+export async function prepareHubOnNode(kube: KubeHarness, options: InstallOptions = {}): Promise<PreparedHub> {
   const node = kube.node;
-  if (node === undefined) throw new Error('installHubOnNode needs a harness started with { node: true }');
+  if (node === undefined) throw new Error('the hub on the node needs a harness started with { node: true }');
   const run = runSynth({ config: options.config ?? testConfig(node.registry) });
   if (run.status !== 0) throw new Error(`synth failed: ${run.stderr}`);
   const manifests = Object.values(run.files).flatMap((text) => parseAllDocuments(text).map((d) => d.toJS() as Manifest));
-  const chart = find(manifests, 'HelmChart') as HelmChartManifest;
+  const chart = manifests.find((m) => m.kind === 'HelmChart' || m.kind === 'HelmRelease') as HelmChartManifest | undefined;
+  if (chart === undefined) throw new Error('synth wrote neither a HelmChart nor a HelmRelease');
   const namespace = chart.spec.targetNamespace;
-  const ours = manifests.filter((m) => m.kind !== 'HelmChart');
+  const ours = manifests.filter((m) => !CHART_OBJECTS.includes(m.kind));
 
   const started = performance.now();
   await kube.kubectlOk(['apply', '-f', '-'], { input: ours.map((m) => stringify(m)).join('---\n') });
@@ -128,7 +149,13 @@ export async function installHubOnNode(kube: KubeHarness, apiToken: string, opti
     await kube.kubectlOk(['-n', namespace, 'create', 'secret', 'generic', 'jupyterhub-oidc-secret',
       '--from-literal=client_id=jupyterhub', `--from-literal=client_secret=${randomBytes(16).toString('hex')}`]);
   }
-  await helmUpgradeOnNode(kube, chart, apiToken);
+  return { namespace, manifests, outdir: run.outdir, started };
+}
+
+/** Applies our manifests, installs the chart with helm, waits for proxy and hub; throws with the pods' state when they do not get Ready. */
+export async function installHubOnNode(kube: KubeHarness, apiToken: string, options: InstallOptions = {}): Promise<HubOnNode> {
+  const { namespace, manifests, started } = await prepareHubOnNode(kube, options);
+  await helmUpgradeOnNode(kube, find(manifests, 'HelmChart'), apiToken);
   return { namespace, manifests, applyToHubReadySeconds: (performance.now() - started) / 1000 };
 }
 
@@ -154,8 +181,13 @@ export async function helmUpgradeOnNode(kube: KubeHarness, chart: Manifest, apiT
     '-f', join(dir, 'values.yaml'), '-f', join(dir, 'overlay.yaml')], { KUBECONFIG: kube.kubeconfig });
   if (install.status !== 0) throw new Error(`helm upgrade --install failed (${install.status}): ${install.stderr}`);
 
+  await waitForHubOnNode(kube, namespace);
+}
+
+/** Waits until the proxy and hub Deployments are Ready; throws with their logs and the pods' state when they do not get there. */
+export async function waitForHubOnNode(kube: KubeHarness, namespace: string, timeoutSeconds = 420): Promise<void> {
   for (const deployment of ['proxy', 'hub']) {
-    const rollout = await kube.kubectl(['-n', namespace, 'rollout', 'status', `deployment/${deployment}`, '--timeout=420s'], { timeoutMs: 430_000 });
+    const rollout = await kube.kubectl(['-n', namespace, 'rollout', 'status', `deployment/${deployment}`, `--timeout=${timeoutSeconds}s`], { timeoutMs: (timeoutSeconds + 10) * 1000 });
     if (rollout.code !== 0) {
       const why = await kube.kubectl(['-n', namespace, 'describe', 'pods']);
       const logs = await kube.kubectl(['-n', namespace, 'logs', `deployment/${deployment}`, '--all-containers', '--tail=80']);
