@@ -19,7 +19,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useKube } from '../kube/use-kube.js';
@@ -108,6 +108,13 @@ describe.skipIf(unavailable)('Flux source-controller and helm-controller install
     }
   }
 
+  /** A JSON merge patch of our HelmRelease, from a 0600 file: the overlay holds the test's API token, never on a command line. */
+  async function patchRelease(patch: Values): Promise<void> {
+    const file = join(kube().stateDir, 'helmrelease-patch.json');
+    writeFileSync(file, JSON.stringify(patch), { mode: 0o600 });
+    await kube().kubectlOk(['-n', release.metadata.namespace, 'patch', 'helmrelease', release.metadata.name, '--type', 'merge', '--patch-file', file]);
+  }
+
   const condition = (r: HelmRelease, type: string) => r.status?.conditions?.find((c) => c.type === type);
   const helmEnv = () => ({ KUBECONFIG: kube().kubeconfig });
 
@@ -129,9 +136,7 @@ describe.skipIf(unavailable)('Flux source-controller and helm-controller install
     // The user's step, verbatim; then the node's overlay, before any helm-controller has seen the release.
     await k.kubectlOk(['apply', '-f', hub.outdir]);
     const overlay = testOverlay(node.registry, apiToken);
-    await k.kubectlOk(['-n', release.metadata.namespace, 'patch', 'helmrelease', release.metadata.name, '--type', 'merge', '--patch-file', '/dev/stdin'], {
-      input: JSON.stringify({ spec: { values: overlay } }),
-    });
+    await patchRelease({ spec: { values: overlay } });
     startController('helm-controller', []);
 
     const ready = await releaseUntil('Ready', (r) => condition(r, 'Ready')?.status === 'True', 480_000);
@@ -156,9 +161,7 @@ describe.skipIf(unavailable)('Flux source-controller and helm-controller install
     const k = kube();
     const ns = release.spec.targetNamespace;
     // A hub that cannot start: its config raises, so helm's wait for the Deployment times out.
-    await k.kubectlOk(['-n', release.metadata.namespace, 'patch', 'helmrelease', release.metadata.name, '--type', 'merge', '--patch-file', '/dev/stdin'], {
-      input: JSON.stringify({ spec: { timeout: '120s', values: { hub: { extraConfig: { zzBroken: 'raise SystemExit("broken on purpose")' } } } } }),
-    });
+    await patchRelease({ spec: { timeout: '120s', values: { hub: { extraConfig: { zzBroken: 'raise SystemExit("broken on purpose")' } } } } });
     const after = await releaseUntil('rolled back', (r) => (r.status?.history?.length ?? 0) >= 2 && condition(r, 'Remediated')?.status === 'True', 360_000);
     expect(condition(after, 'Remediated')?.reason).toBe('RollbackSucceeded');
     expect(condition(after, 'Ready')?.status).toBe('False');
