@@ -5,7 +5,7 @@ Run: bash bench/hub-profiles.sh [--report-only]  (the hub-runtime venv's python;
 exit 1 when a target is missed unless --report-only).
 
 The hub configuration is the real one: the app is synthesized against a fake
-thinkube-control (test/fake-thinkube-control) with the default config
+thinkube-control (test/support/fake-thinkube-control) with the default config
 (timeout 2 s, TTL 60 s), the values are loaded as the chart loads them, and
 every render is KubeSpawner's get_options_form() on a real KubeSpawner.
 
@@ -21,7 +21,7 @@ Measured in one run, 100 concurrent form renders per round:
 Latency of a render = from the moment all renders start to its completion.
 
 Then the hub under attack (issue 14): for each hostile answer of the fake
-thinkube-control (test/fake-thinkube-control/hostile.py) and each of tornado's
+thinkube-control (test/support/fake-thinkube-control/hostile.py) and each of tornado's
 clients (curl, as the chart configures it, and the simple client), rounds of
 100 concurrent renders with an empty cache, at the default timeout. Reported:
 the hub process's peak resident memory above its level before the attack
@@ -45,7 +45,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO / "test" / "python"), str(REPO / "test" / "fake-thinkube-control")]
+sys.path[:0] = [str(REPO / "test" / "python"), str(REPO / "test" / "support" / "hub")]
 
 from chart_hub import load_hub_config, synthesize  # noqa: E402
 from event_loop_stall import stalls_during  # noqa: E402

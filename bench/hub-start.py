@@ -3,7 +3,7 @@
 
 Run: bash bench/hub-start.sh. The example config is synthesized once; each
 round renders the chart with helm, lays the hub's files out, starts the proxy
-pod and the hub pod as the chart describes them (test/python/run_chart_hub.py
+pod and the hub pod as the chart describes them (test/support/hub/run_chart_hub.py
 inside test/support/hub-pod.sh, network namespace of its own) and measures the
 seconds until GET /hub/login answers 200 through the proxy. This is the
 baseline for the hub's start-up from now on; the emulated start it replaces
@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "test" / "python"))
+sys.path.insert(0, str(REPO / "test" / "support" / "hub"))
 
 from chart_hub import synthesize  # noqa: E402
 
@@ -32,13 +32,13 @@ def one_start(values_file, values):
         started = time.monotonic()
         result = subprocess.run(
             ["bash", str(REPO / "test" / "support" / "hub-pod.sh"), sys.prefix, sys.executable,
-             str(REPO / "test" / "python" / "run_chart_hub.py"),
+             str(REPO / "test" / "support" / "hub" / "run_chart_hub.py"),
              "--values", str(values_file), "--chart-version", values.chart_version, "--namespace", values.namespace,
              "--state", state, "--proxy-command", str(REPO / "node_modules" / ".bin" / "configurable-http-proxy"),
              "--serve-login"],
             capture_output=True, text=True, check=False,
             env={**os.environ, "THINKUBE_HUB_POD_NET": "1",
-                 "KUBECONFIG": str(REPO / "test" / "python" / "kubeconfig-unreachable.yaml")},
+                 "KUBECONFIG": str(REPO / "test" / "support" / "hub" / "kubeconfig-unreachable.yaml")},
         )
         total = time.monotonic() - started
         if result.returncode != 0:

@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support" / "hub"))
 
 from chart_hub import load_hub_config, synthesize  # noqa: E402
 from hub_spawner import browser_submission, new_spawner, render_form, spawn_manifest  # noqa: E402

@@ -11,7 +11,8 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "fake-thinkube-control"))
+sys.path.insert(0, str(HERE.parent / "support" / "hub"))
+sys.path.insert(0, str(HERE.parent / "support" / "fake-thinkube-control"))
 
 from fake_control import FakeControl  # noqa: E402
 from chart_hub import load_hub_config, synthesize  # noqa: E402

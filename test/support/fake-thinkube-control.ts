@@ -1,5 +1,5 @@
 /**
- * The fake thinkube-control (test/fake-thinkube-control/server.py, stdlib
+ * The fake thinkube-control (test/support/fake-thinkube-control/server.py, stdlib
  * Python) as a child process on a free 127.0.0.1 port: the only component
  * the tests may fake. Shared by the cluster and end-to-end tiers.
  */
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from './run-synth.js';
 
-const server = join(REPO, 'test', 'fake-thinkube-control', 'server.py');
+const server = join(REPO, 'test', 'support', 'fake-thinkube-control', 'server.py');
 
 export interface FakeThinkubeControl {
   /** http://127.0.0.1:<port>/api/v1, what `thinkubeControl.url` points at. */

@@ -28,7 +28,7 @@ from pathlib import Path
 import yaml
 from traitlets.config import Config
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 CONFIG_FILE = "/usr/local/etc/jupyterhub/jupyterhub_config.py"
 
 

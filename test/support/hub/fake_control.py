@@ -1,4 +1,4 @@
-"""Runs test/fake-thinkube-control/server.py as a subprocess and drives its
+"""Runs test/support/fake-thinkube-control/server.py as a subprocess and drives its
 control API (see that folder's README.md)."""
 
 import json
