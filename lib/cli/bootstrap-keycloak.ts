@@ -53,16 +53,14 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const MAX_TIMEOUT_SECONDS = TOOL_DEFAULTS.maxRequestTimeoutSeconds;
-
 function timeoutMs(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const seconds = Number(value);
   if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
     throw new BootstrapError(`--timeout "${value}" is not a number of seconds greater than 0`, ExitCode.usage);
   }
-  if (seconds > MAX_TIMEOUT_SECONDS) {
-    throw new BootstrapError(`--timeout "${value}" is more than ${MAX_TIMEOUT_SECONDS} seconds: give the per-request timeout, e.g. --timeout 30`, ExitCode.usage);
+  if (seconds > TOOL_DEFAULTS.maxRequestTimeoutSeconds) {
+    throw new BootstrapError(`--timeout "${value}" is more than ${TOOL_DEFAULTS.maxRequestTimeoutSeconds} seconds: give the per-request timeout, e.g. --timeout 30`, ExitCode.usage);
   }
   return Math.max(1, Math.round(seconds * 1000));
 }

@@ -14,20 +14,23 @@
  * - chart.repo names the local repository: hub.jupyter.org is unreachable;
  * - the node tier's test overlay (hub-install.ts testOverlay: images from the
  *   local registry, the test's API token) is merged into the HelmRelease's
- *   values with a JSON merge patch, as `helm -f values -f overlay` merges it;
+ *   values with a JSON merge patch (RFC 7386: maps merge, the rest is
+ *   replaced, as `helm -f values -f overlay` merges it);
  * - the failing upgrade gets `spec.timeout: 120s` (Flux's default is 5m).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type Values, deepMerge } from '../../lib/index.js';
 import { useKube } from '../kube/use-kube.js';
 import { nodeTierUnavailable } from '../node/gate.js';
 import { type PreparedHub, prepareHubOnNode, testConfig, testOverlay, waitForHubOnNode } from '../node/hub-install.js';
 import { type ChartRepository, startChartRepository } from '../support/chart-repository.js';
 import { chartArchive, helmOk, helmUnavailableReason } from '../support/helm.js';
 import { freePort } from '../support/ports.js';
+import { type BackgroundProcess, startInBackground } from '../support/process.js';
 import { REPO } from '../support/run-synth.js';
 import { find } from '../support/synth.js';
 import { scriptCheckReason, tierUnavailable } from '../support/tier.js';
@@ -35,44 +38,24 @@ import { scriptCheckReason, tierUnavailable } from '../support/tier.js';
 const PROVISION = join(REPO, 'test/flux/provision.sh');
 const unavailable = nodeTierUnavailable() || tierUnavailable('helm', helmUnavailableReason()) || tierUnavailable('flux', scriptCheckReason(PROVISION));
 
-type Values = Record<string, unknown>;
-
 interface HelmRelease {
   metadata: { name: string; namespace: string };
   spec: { releaseName: string; targetNamespace: string; values: Values; chart: { spec: { chart: string; version: string } } };
   status?: { conditions?: { type: string; status: string; reason: string; message: string }[]; history?: { chartName: string; chartVersion: string; status: string; version: number }[] };
 }
 
-/** helm's merge of `-f base -f overlay` for maps (RFC 7386 for the JSON merge patch): maps merge, anything else is replaced. */
-function merged(base: Values, overlay: Values): Values {
-  const out: Values = { ...base };
-  for (const [key, value] of Object.entries(overlay)) {
-    const below = out[key];
-    const isMap = (v: unknown): v is Values => typeof v === 'object' && v !== null && !Array.isArray(v);
-    out[key] = isMap(below) && isMap(value) ? merged(below, value) : value;
-  }
-  return out;
-}
-
 describe.skipIf(unavailable)('Flux source-controller and helm-controller install the hub from the HelmRelease of kubectl apply -f dist', () => {
   const kube = useKube({ node: true });
-  const controllers = new Map<string, ChildProcess>();
+  const controllers = new Map<string, BackgroundProcess>();
   let repository: ChartRepository | undefined;
   let hub: PreparedHub;
   let release: HelmRelease;
   const apiToken = randomBytes(32).toString('hex');
   const fluxDir = () => execFileSync('bash', [PROVISION, 'path'], { encoding: 'utf8' }).trim();
-  const logOf = (name: string) => readFileSync(join(kube().stateDir, `${name}.log`), 'utf8').split('\n').slice(-40).join('\n');
+  const logOf = (name: string) => controllers.get(name)?.logTail(40) ?? '(not started)';
 
   afterAll(async () => {
-    for (const controller of controllers.values()) {
-      if (controller.exitCode !== null) continue;
-      const exited = new Promise((resolve) => controller.once('exit', resolve));
-      controller.kill('SIGTERM');
-      const timer = setTimeout(() => controller.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    for (const controller of controllers.values()) await controller.stop();
     await repository?.stop();
     // A node with the hub and proxy running outlasts useKube's hook; stop is idempotent.
     await kube().stop();
@@ -81,13 +64,8 @@ describe.skipIf(unavailable)('Flux source-controller and helm-controller install
   /** Starts a controller as Flux runs it, but as a process here: only its flags, our kubeconfig, a log in stateDir. */
   function startController(name: string, args: string[]): void {
     const k = kube();
-    const out = openSync(join(k.stateDir, `${name}.log`), 'a');
-    const child = spawn(join(fluxDir(), 'bin', name), ['--metrics-addr=0', '--health-addr=127.0.0.1:0', ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, KUBECONFIG: k.kubeconfig },
-      stdio: ['ignore', out, out],
-    });
-    closeSync(out);
-    controllers.set(name, child);
+    controllers.set(name, startInBackground(join(fluxDir(), 'bin', name), ['--metrics-addr=0', '--health-addr=127.0.0.1:0', ...args],
+      { PATH: process.env.PATH, HOME: process.env.HOME, KUBECONFIG: k.kubeconfig }, join(k.stateDir, `${name}.log`)));
   }
 
   const getRelease = async (): Promise<HelmRelease> =>
@@ -99,9 +77,9 @@ describe.skipIf(unavailable)('Flux source-controller and helm-controller install
     for (;;) {
       const current = await getRelease();
       if (done(current)) return current;
-      const exited = [...controllers.entries()].find(([, c]) => c.exitCode !== null);
+      const exited = [...controllers.entries()].find(([, c]) => c.child.exitCode !== null);
       if (exited !== undefined || Date.now() > deadline) {
-        throw new Error(`HelmRelease: ${exited ? `${exited[0]} exited (${exited[1].exitCode})` : `not ${what} after ${timeoutMs} ms`}\n` +
+        throw new Error(`HelmRelease: ${exited ? `${exited[0]} exited (${exited[1].child.exitCode})` : `not ${what} after ${timeoutMs} ms`}\n` +
           `status: ${JSON.stringify(current.status, null, 1)}\n--- source-controller\n${logOf('source-controller')}\n--- helm-controller\n${logOf('helm-controller')}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -147,7 +125,7 @@ describe.skipIf(unavailable)('Flux source-controller and helm-controller install
 
     // The release helm-controller made, read back by the real helm: our values with the overlay over them.
     const values = JSON.parse(helmOk(['get', 'values', release.spec.releaseName, '-n', release.spec.targetNamespace, '-o', 'json'], helmEnv()));
-    expect(values).toEqual(merged(release.spec.values, overlay));
+    expect(values).toEqual(deepMerge(release.spec.values, overlay));
     expect(values.singleuser.extraEnv.JUPYTER_ENABLE_LAB).toBe('yes');
     const [listed] = JSON.parse(helmOk(['list', '-n', release.spec.targetNamespace, '-o', 'json'], helmEnv()));
     expect(listed).toMatchObject({ name: release.spec.releaseName, chart: 'jupyterhub-4.4.0', status: 'deployed', revision: '1' });

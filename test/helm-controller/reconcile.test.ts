@@ -1,5 +1,5 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -10,6 +10,7 @@ import { detectCapabilities } from '../../lib/preflight/capabilities.js';
 import { synthFor } from '../cluster/support.js';
 import { kubeUnavailableReason } from '../kube/harness.js';
 import { useKube } from '../kube/use-kube.js';
+import { type BackgroundProcess, startInBackground } from '../support/process.js';
 import { REPO } from '../support/run-synth.js';
 import { scriptCheckReason, tierUnavailable } from '../support/tier.js';
 
@@ -32,11 +33,8 @@ const gated = tierUnavailable('kube', kubeUnavailableReason()) || tierUnavailabl
 
 describe.skipIf(gated)('the k3s-io helm-controller reconciles the HelmChart of kubectl apply -f dist', () => {
   const kube = useKube();
-  let controller: ChildProcess | undefined;
-  let logFile = '';
+  let controller: BackgroundProcess | undefined;
   let chart: HelmChartObject;
-
-  const log = () => readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n');
 
   /** Polls `kubectl get` until the object exists; returns it as JSON. */
   async function eventually(args: string[], timeoutMs = 60_000): Promise<any> {
@@ -44,8 +42,8 @@ describe.skipIf(gated)('the k3s-io helm-controller reconciles the HelmChart of k
     for (;;) {
       const got = await kube().kubectl(['get', ...args, '-o', 'json']);
       if (got.code === 0) return JSON.parse(got.stdout);
-      if (controller?.exitCode !== null) throw new Error(`helm-controller exited (${controller?.exitCode}):\n${log()}`);
-      if (Date.now() > deadline) throw new Error(`kubectl get ${args.join(' ')}: not there after ${timeoutMs} ms: ${got.stderr}\nhelm-controller log:\n${log()}`);
+      if (controller?.child.exitCode !== null) throw new Error(`helm-controller exited (${controller?.child.exitCode}):\n${controller?.logTail()}`);
+      if (Date.now() > deadline) throw new Error(`kubectl get ${args.join(' ')}: not there after ${timeoutMs} ms: ${got.stderr}\nhelm-controller log:\n${controller.logTail()}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
@@ -56,23 +54,15 @@ describe.skipIf(gated)('the k3s-io helm-controller reconciles the HelmChart of k
     chart = Object.values(files).flatMap((text) => parseAllDocuments(text).map((d) => d.toJS() as { kind?: string }))
       .find((d): d is HelmChartObject & { kind: string } => d?.kind === 'HelmChart') as HelmChartObject;
     // Only for this describe; its kubeconfig, no inherited KUBECONFIG/NAMESPACE; without --debug it listens on no port.
-    logFile = join(k.stateDir, 'helm-controller.log');
-    const out = openSync(logFile, 'a');
     const binary = execFileSync('bash', [PROVISION, 'path'], { encoding: 'utf8' }).trim();
-    controller = spawn(binary, ['--kubeconfig', k.kubeconfig], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', out, out] });
-    closeSync(out);
+    controller = startInBackground(binary, ['--kubeconfig', k.kubeconfig], { PATH: process.env.PATH, HOME: process.env.HOME }, join(k.stateDir, 'helm-controller.log'));
     // Started: it holds its leader Lease (the signal preflight reads).
     await eventually(['lease', '-n', 'kube-system', 'helm-controller-lock']);
     await k.kubectlOk(['apply', '-f', outdir]);
   }, 120_000);
 
   afterAll(async () => {
-    if (controller === undefined || controller.exitCode !== null) return;
-    const exited = new Promise((resolve) => controller?.once('exit', resolve));
-    controller.kill('SIGTERM');
-    const timer = setTimeout(() => controller?.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
+    await controller?.stop();
   }, 30_000);
 
   it('the synthesized HelmChart is what the assertions below compare with', () => {

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../lib/cli/index.js';
@@ -81,4 +82,32 @@ export async function runCliInProcess(args: readonly string[], env: NodeJS.Proce
   const started = performance.now();
   const code = await runCli(args, { stdout: out.stream, stderr: err.stream, env, cwd });
   return { code, stdout: out.text(), stderr: err.text(), ms: performance.now() - started };
+}
+
+/** A long-running process (a controller) whose output goes to a log file. */
+export interface BackgroundProcess {
+  readonly child: ChildProcess;
+  /** The last `lines` lines of its log. */
+  logTail(lines?: number): string;
+  /** SIGTERM, then SIGKILL after 10 s; resolves when it has exited (at once if it already has). */
+  stop(): Promise<void>;
+}
+
+/** Starts `command` with only `env` (no inherited KUBECONFIG or NAMESPACE), stdout and stderr appended to `logFile`. */
+export function startInBackground(command: string, args: readonly string[], env: NodeJS.ProcessEnv, logFile: string): BackgroundProcess {
+  const out = openSync(logFile, 'a');
+  const child = spawn(command, args, { env, stdio: ['ignore', out, out] });
+  closeSync(out);
+  return {
+    child,
+    logTail: (lines = 30) => readFileSync(logFile, 'utf8').split('\n').slice(-lines).join('\n'),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
 }
