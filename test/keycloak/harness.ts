@@ -105,7 +105,9 @@ export async function startKeycloak(options: StartKeycloakOptions = {}): Promise
   await mkdir(join(runDir, 'import'));
   await writeFile(join(runDir, 'import', `${realm}-realm.json`), JSON.stringify(testRealm(realm, Object.values(users))), { mode: 0o600 });
   const admin = { username: 'admin', password: randomBytes(16).toString('hex') };
-  const [httpPort, managementPort, httpsPort] = [await freePort(), await freePort(), await freePort()];
+  const httpPort = await freePort();
+  const managementPort = await freePort(httpPort);
+  const httpsPort = await freePort(httpPort, managementPort);
   const tls = options.https ? await makeCertificates(runDir) : undefined;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
