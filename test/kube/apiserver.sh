@@ -123,7 +123,7 @@ launch() {
 start_etcd() {
   local client peer
   client="$(free_port)"
-  peer="$(free_port "$client")"
+  peer="$(free_port_except "$client")"
   echo "http://127.0.0.1:$client" >"$STATE/etcd-url"
   launch etcd --name harness --data-dir "$STATE/etcd" \
     --listen-client-urls "http://127.0.0.1:$client" --advertise-client-urls "http://127.0.0.1:$client" \

@@ -13,11 +13,11 @@ pid_alive() { [ -f "$STATE/$1.pid" ] && process_alive "$(cat "$STATE/$1.pid")"; 
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# free_port [TAKEN...]: a free port on 127.0.0.1 (of the network namespace this
-# runs in), other than TAKEN. It lies below the kernel's ephemeral range: a
-# port from that range can be taken by any outgoing connection between this
+# free_port_except TAKEN...: a free port on 127.0.0.1 (of the network namespace
+# this runs in), other than TAKEN. It lies below the kernel's ephemeral range:
+# a port from that range can be taken by any outgoing connection between this
 # check and the listener's bind (etcd once failed so in CI).
-free_port() {
+free_port_except() {
   local low port
   read -r low _ </proc/sys/net/ipv4/ip_local_port_range
   while :; do
@@ -26,6 +26,8 @@ free_port() {
     port_in_use "$port" || { echo "$port"; return; }
   done
 }
+
+free_port() { free_port_except 0; }
 
 # wait_for SECONDS DESCRIPTION COMMAND...: poll until COMMAND succeeds; fail
 # early, with its log, when one of COMPONENTS has exited.

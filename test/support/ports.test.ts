@@ -27,7 +27,7 @@ describe('free ports for the harnesses', () => {
   });
 
   it('free_port in the shell harness does the same and skips the ports it is given', () => {
-    const ports = execFileSync('bash', ['-c', 'source test/kube/processes.sh; a=$(free_port); b=$(free_port "$a"); echo "$a $b"'], {
+    const ports = execFileSync('bash', ['-c', 'source test/kube/processes.sh; a=$(free_port); b=$(free_port_except "$a"); echo "$a $b"'], {
       encoding: 'utf8',
     })
       .trim()
