@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
@@ -12,6 +10,7 @@ import { FLUX_CRDS, HELMCHART_CRD, HTTPROUTE_CRD } from '../support/vendor.js';
 import { tierUnavailable } from '../support/tier.js';
 import { runCommand } from '../teardown/run-teardown.js';
 import { configFile } from './support.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const GATEWAY_CRD_STAND_IN = {
   apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: {
@@ -33,7 +32,7 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
   let config: string;
   beforeAll(async () => {
     control = await startFakeThinkubeControl();
-    config = configFile(mkdtempSync(join(tmpdir(), 'tjh-preflight-')), { thinkubeControl: { url: control.baseUrl } });
+    config = configFile(tempDir('tjh-preflight'), { thinkubeControl: { url: control.baseUrl } });
   });
   afterAll(async () => control?.stop());
 
@@ -42,7 +41,9 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
     const io = { stdout: stream, stderr: stream, env: { THINKUBE_JH_CONFIG: configPath }, cwd: process.cwd() };
+    const started = Date.now();
     const code = await preflightCommand.run(['--kubeconfig', kube().kubeconfig, ...args], io);
+    if (Date.now() - started > 10_000) console.warn(`preflight ${args.join(' ')} took ${String((Date.now() - started) / 1000)} s`);
     return { code, output: Buffer.concat(chunks).toString('utf8') };
   }
 
@@ -205,7 +206,7 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
   // The same mapping as bootstrap-keycloak and teardown (lib/bootstrap/cluster/kube-failure.ts): the cluster, the request and the fix.
   it('names the cluster, the request and the fix when the cluster refuses the credentials, forbids the read or cannot be reached', async () => {
     const k = kube();
-    const dir = mkdtempSync(join(tmpdir(), 'tjh-preflight-kubeconfig-'));
+    const dir = tempDir('tjh-preflight-kubeconfig');
     const cluster = String.raw`cluster https://127\.0\.0\.1:\d+`;
 
     const refused = await run(['--kubeconfig', writeTokenKubeconfig(join(dir, 'refused'), { name: 'refused', server: k.server, token: 'not-a-token', caFile: k.caFile })]);
@@ -251,7 +252,7 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
     expect(output).toContain('fluxHelmRelease: Flux\'s controllers are not running: no available Deployment flux-system/source-controller');
 
     await renewHelmControllerLease(new Date());
-    const flux = configFile(mkdtempSync(join(tmpdir(), 'tjh-preflight-flux-')), { thinkubeControl: { url: control.baseUrl }, delivery: 'fluxHelmRelease' });
+    const flux = configFile(tempDir('tjh-preflight-flux'), { thinkubeControl: { url: control.baseUrl }, delivery: 'fluxHelmRelease' });
     const configured = await run([], flux);
     expect(configured.output).toContain('WARN delivery fluxHelmRelease does not fit this cluster: Flux\'s controllers are not running: '
       + 'no available Deployment flux-system/source-controller, flux-system/helm-controller (found Deployment flux-system/helm-controller (0/1 available)) (helmChart would)\n');
@@ -264,7 +265,7 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
   it('sees the Gateway API: gatewayApi fits once HTTPRoute and Gateway are served, and TLS then comes from the listener', async () => {
     const k = kube();
     await k.kubectlOk(['apply', '--server-side', '-f', HTTPROUTE_CRD]);
-    await k.kubectlOk(['wait', '--for=condition=Established', 'crd/httproutes.gateway.networking.k8s.io']);
+    await k.kubectlOk(['wait', '--for=condition=Established', '--timeout=60s', 'crd/httproutes.gateway.networking.k8s.io']);
     const routeOnly = await run();
     expect(routeOnly.output).toMatch(/found {2}CRD httproutes\.gateway\.networking\.k8s\.io: serves (.*, )?v1(,|\n)/);
     expect(routeOnly.output).toContain('absent CRD gateways.gateway.networking.k8s.io: not installed');
@@ -272,7 +273,7 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
 
     // A stand-in for the Gateway CRD (not vendored: preflight only asks whether it is served).
     await k.kubectlOk(['apply', '-f', '-'], { input: JSON.stringify(GATEWAY_CRD_STAND_IN) });
-    await k.kubectlOk(['wait', '--for=condition=Established', 'crd/gateways.gateway.networking.k8s.io']);
+    await k.kubectlOk(['wait', '--for=condition=Established', '--timeout=60s', 'crd/gateways.gateway.networking.k8s.io']);
     const both = await run();
     expect(both.output).toContain('found  CRD gateways.gateway.networking.k8s.io: serves v1');
     expect(both.output).toContain('fits   routing: ingress (recommended), also gatewayApi\n');
@@ -283,7 +284,7 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
     expect(noIngressClass.output).toContain('WARN routing ingress does not fit this cluster: no IngressClass nginx (ingress.className) (gatewayApi would)\n');
 
     // Configured for the Gateway: TLS then comes from its listener, and the hub's TLS Secret is not checked.
-    const gatewayConfig = configFile(mkdtempSync(join(tmpdir(), 'tjh-preflight-gateway-')), {
+    const gatewayConfig = configFile(tempDir('tjh-preflight-gateway'), {
       thinkubeControl: { url: control.baseUrl }, routing: 'gatewayApi', gateway: { parentRef: { name: 'shared', namespace: 'gateway-system' } },
     });
     const gateway = await run([], gatewayConfig);
@@ -292,7 +293,7 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
     expect(gateway.output).not.toContain('TLS Secret jupyterhub/');
     expect(gateway.output).toContain('preflight: all checks passed\n');
     await k.kubectlOk(['delete', 'crd', 'gateways.gateway.networking.k8s.io', 'httproutes.gateway.networking.k8s.io']);
-  });
+  }, 120_000); // Twelve calls to the plane, four of them a full preflight; CI once saw one of them stall for 30 s.
 
   it('finds the helm-controller that k3s embeds by its nodes, when there is no Lease to read', async () => {
     const k = kube();

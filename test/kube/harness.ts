@@ -17,6 +17,8 @@ import { scriptCheckReason } from '../support/tier.js';
 
 const apiserverScript = join(dirname(fileURLToPath(import.meta.url)), 'apiserver.sh');
 const nodeScript = join(dirname(fileURLToPath(import.meta.url)), '..', 'node', 'node.sh');
+/** kubectl calls slower than this are reported: a stalled plane shows there first. */
+const SLOW_KUBECTL_SECONDS = 10;
 
 export interface CommandResult {
   stdout: string;
@@ -168,15 +170,24 @@ export async function startKube(options: StartKubeOptions = {}): Promise<KubeHar
   const kubeconfig = required('KUBECONFIG');
   const kubectlPath = required('KUBECTL');
   const binDir = required('KUBE_BIN');
-  const env = { ...process.env, KUBECONFIG: kubeconfig, PATH: `${binDir}:${process.env.PATH ?? ''}` };
+  // kubectl's discovery cache is keyed by host:port, and ports are reused by later planes: each plane has its own.
+  const env = {
+    ...process.env, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(control.stateDir, 'kubectl-cache'), PATH: `${binDir}:${process.env.PATH ?? ''}`,
+  };
   let sequence = 0;
 
-  const kubectl = (args: string[], opts: KubectlOptions = {}): Promise<CommandResult> =>
-    run(kubectlPath, ['--kubeconfig', opts.kubeconfig ?? kubeconfig, ...args], {
+  const kubectl = async (args: string[], opts: KubectlOptions = {}): Promise<CommandResult> => {
+    const started = Date.now();
+    const result = await run(kubectlPath, ['--kubeconfig', opts.kubeconfig ?? kubeconfig, ...args], {
       env,
       input: opts.input,
       timeoutMs: opts.timeoutMs ?? 60_000,
     });
+    // A test timeout alone does not say which call waited.
+    const seconds = (Date.now() - started) / 1000;
+    if (seconds > SLOW_KUBECTL_SECONDS) console.warn(`kube: kubectl ${args.join(' ')} took ${seconds.toFixed(1)} s (exit ${result.code})`);
+    return result;
+  };
 
   return {
     kubeconfig,
