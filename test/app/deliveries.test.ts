@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
@@ -7,6 +6,7 @@ import { VALUES_DIR_VARIABLE, helmInstallCommand, helmValuesFile } from '../../l
 import { DELIVERIES, type Delivery, resolveConfig, valuesYaml } from '../../lib/index.js';
 import { REPO, runSynth } from '../support/run-synth.js';
 import type { Manifest } from '../support/synth.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const canonical = (values: unknown) => stringify(values, { version: '1.1', lineWidth: 0, sortMapEntries: true });
 
@@ -62,7 +62,7 @@ describe('the four deliveries', () => {
   });
 
   it('helmValues: THINKUBE_JH_VALUES_DIR moves the values file, quoted in the command when it must be', () => {
-    const folder = join(mkdtempSync(join(tmpdir(), 'tjh-values-')), 'my values');
+    const folder = join(tempDir('tjh-values'), 'my values');
     const { run } = synthesize('helmValues', { [VALUES_DIR_VARIABLE]: folder });
     const file = join(folder, 'jupyterhub.values.yaml');
     expect(existsSync(file)).toBe(true);

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../support/run-synth.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const examples = readdirSync(join(REPO, 'examples')).filter((f) => f.endsWith('.ts')).sort();
 const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
@@ -15,7 +15,7 @@ describe('README examples (type-checked by `npm run typecheck` through tsconfig 
   });
 
   it.each(examples)('%s runs and synthesizes manifests', (file) => {
-    const out = mkdtempSync(join(tmpdir(), 'tjh-example-'));
+    const out = tempDir('tjh-example');
     const result = spawnSync(join(REPO, 'node_modules', '.bin', 'tsx'), [join(REPO, 'examples', file)], {
       cwd: REPO, env: { ...process.env, CDK8S_OUTDIR: out }, encoding: 'utf8',
     });

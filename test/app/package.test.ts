@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../support/run-synth.js';
+import { tempDir } from '../support/temp-dir.js';
 
 describe('the packed npm package', () => {
   it('ships the compiled library with its hub Python, discovery script, branding and the vendored CRDs', () => {
-    const work = mkdtempSync(join(tmpdir(), 'tjh-pack-'));
+    const work = tempDir('tjh-pack');
     const pack = spawnSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: REPO, encoding: 'utf8' });
     expect(pack.status, pack.stderr).toBe(0);
     const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!;

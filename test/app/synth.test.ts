@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { embeddableFiles, markEmbeddedFiles, restoreEmbeddedFiles } from '../support/embedded-files.js';
 import { runSynth } from '../support/run-synth.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const kinds = (yaml: string) => parseAllDocuments(yaml).map((d) => {
   const m = d.toJS();
@@ -58,7 +58,7 @@ describe('npm run synth', () => {
   });
 
   it('reports every config problem, exits 2 and leaves the previous output as it was', () => {
-    const work = mkdtempSync(join(tmpdir(), 'tjh-keep-'));
+    const work = tempDir('tjh-keep');
     const outdir = join(work, 'dist');
     mkdirSync(outdir);
     writeFileSync(join(outdir, 'jupyterhub.k8s.yaml'), 'previous\n');
@@ -73,7 +73,7 @@ describe('npm run synth', () => {
   });
 
   it('replaces the previous output on success', () => {
-    const work = mkdtempSync(join(tmpdir(), 'tjh-replace-'));
+    const work = tempDir('tjh-replace');
     const outdir = join(work, 'dist');
     mkdirSync(outdir);
     writeFileSync(join(outdir, 'stale.k8s.yaml'), 'stale\n');

@@ -1,11 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kubeUnavailableReason } from '../kube/harness.js';
 import { useKube } from '../kube/use-kube.js';
 import { tierUnavailable } from '../support/tier.js';
 import { configFile, hubPython, kubeSpawnerPod, synthFor } from './support.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const SA = 'system:serviceaccount:jupyterhub:jupyter-service-discovery';
 const TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -62,7 +60,7 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('least-privile
   const KUBESPAWNER_TIMEOUT = 60_000;
   it.skipIf(tierUnavailable('python', python.reason))('the pod KubeSpawner builds gets a token in the discovery init container only', async () => {
     const k = kube();
-    const pod = kubeSpawnerPod(python.python!, configFile(mkdtempSync(join(tmpdir(), 'tjh-rbac-')), CONFIG));
+    const pod = kubeSpawnerPod(python.python!, configFile(tempDir('tjh-rbac'), CONFIG));
     await k.kubectlOk(['create', '-n', 'jupyterhub', '-f', '-'], { input: JSON.stringify(pod) });
     const admitted = JSON.parse(await k.kubectlOk(['get', 'pod', '-n', 'jupyterhub', pod.metadata.name, '-o', 'json']));
     expect(admitted.spec.serviceAccountName).toBe('jupyter-service-discovery');
@@ -78,7 +76,7 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('least-privile
 
   it.skipIf(tierUnavailable('python', python.reason))('admits two users\' pods, each mounting its own folder of the notebooks claim', async () => {
     const k = kube();
-    const config = configFile(mkdtempSync(join(tmpdir(), 'tjh-workspaces-')), CONFIG);
+    const config = configFile(tempDir('tjh-workspaces'), CONFIG);
     const folders: Record<string, string> = {};
     for (const [user, folder] of [['bo', 'users/bo'], ['Ana.Maria@example.org', 'users/-41na-2e-4daria-40example-2eorg']]) {
       const pod = kubeSpawnerPod(python.python!, config, user);

@@ -1,6 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +11,7 @@ import { useKube } from '../kube/use-kube.js';
 import { type BackgroundProcess, startInBackground } from '../support/process.js';
 import { REPO } from '../support/run-synth.js';
 import { scriptCheckReason, tierUnavailable } from '../support/tier.js';
+import { tempDir } from '../support/temp-dir.js';
 
 /*
  * The real k3s-io helm-controller (the one k3s and RKE2 embed, built from Go
@@ -126,7 +125,7 @@ describe.skipIf(gated)('the k3s-io helm-controller reconciles the HelmChart of k
     const kubeconfig = new KubeConfig();
     kubeconfig.loadFromFile(k.kubeconfig);
     // The example config (what synthFor({}) synthesized), not a jupyterhub.config.yaml that may sit in the checkout.
-    const { config } = loadConfig({}, mkdtempSync(join(tmpdir(), 'tjh-helm-controller-')));
+    const { config } = loadConfig({}, tempDir('tjh-helm-controller'));
     const capabilities = await detectCapabilities(kubeconfig, config);
     const found = capabilities.findings.find((f) => f.name === 'helm-controller');
     expect(found?.present).toBe(true);

@@ -1,5 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -8,13 +7,14 @@ import { loadConfig } from '../../lib/config/index.js';
 import { renderInventoryTable } from '../../lib/inventory/mapping.js';
 import { REPO, runSynth } from '../support/run-synth.js';
 import { runCommand } from '../teardown/run-teardown.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const FIXTURE = fileURLToPath(new URL('fixtures/thinkube', import.meta.url));
 const SECRET_VALUES = ['ghp_fixtureGithubTokenNeverWritten0000', 'fixture-harbor-password-never-written', 'fixture-oidc-client-secret-never-written', '$ANSIBLE_VAULT', '6231336539'];
 
 /** A copy of the fixture inventory to change, and an empty working folder. */
 function workspace(): { inventory: string; cwd: string } {
-  const root = mkdtempSync(join(tmpdir(), 'tjh-inventory-'));
+  const root = tempDir('tjh-inventory');
   cpSync(FIXTURE, join(root, 'inventory'), { recursive: true });
   return { inventory: join(root, 'inventory'), cwd: root };
 }

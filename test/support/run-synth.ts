@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { tempDir } from './temp-dir.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -18,7 +18,7 @@ export interface SynthRun {
 
 /** Runs `npm run synth`'s entry point (tsx main.ts) as a user would, into a fresh outdir. */
 export function runSynth(options: { config?: Record<string, unknown>; env?: NodeJS.ProcessEnv; outdir?: string } = {}): SynthRun {
-  const work = mkdtempSync(join(tmpdir(), 'tjh-synth-'));
+  const work = tempDir('tjh-synth');
   const outdir = options.outdir ?? join(work, 'dist');
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, CDK8S_OUTDIR: outdir, ...options.env };
   if (options.config) {
