@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
+    // CI runs on two cores beside a control plane: a call to it can stall for seconds.
+    testTimeout: 60_000,
     hookTimeout: 300_000,
     fileParallelism: false,
   },
