@@ -5,7 +5,7 @@ import { preflightCommand } from '../../lib/cli/preflight.js';
 import { kubeUnavailableReason } from '../kube/harness.js';
 import { useKube } from '../kube/use-kube.js';
 import { type FakeThinkubeControl, startFakeThinkubeControl } from '../support/fake-thinkube-control.js';
-import { closedPort, writeTokenKubeconfig } from '../support/kubeconfig.js';
+import { closedPort, silentServer, writeTokenKubeconfig } from '../support/kubeconfig.js';
 import { FLUX_CRDS, HELMCHART_CRD, HTTPROUTE_CRD } from '../support/vendor.js';
 import { tierUnavailable } from '../support/tier.js';
 import { runCommand } from '../teardown/run-teardown.js';
@@ -233,6 +233,23 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
     expect(gone.output).not.toContain('also after retries');
   });
 
+  it('gives up on an API server that accepts connections and never answers: every read has a deadline', async () => {
+    const silent = await silentServer();
+    try {
+      const kubeconfig = writeTokenKubeconfig(join(tempDir('tjh-preflight-silent'), 'silent'), { name: 'silent', server: `https://127.0.0.1:${silent.port}`, token: 'nothing' });
+      const started = Date.now();
+      const { code, output } = await run(['--kubeconfig', kubeconfig]);
+      expect(code).toBe(1);
+      expect(output).toMatch(/FAIL HelmChart CRD helmcharts\.helm\.cattle\.io: cluster https:\/\/127\.0\.0\.1:\d+ \(context "silent"\) did not answer in time while reading CustomResourceDefinition helmcharts\.helm\.cattle\.io: check KUBECONFIG, the current context and the network\n/);
+      expect(output).toMatch(/absent cluster capabilities: not detected: .*did not answer in time while listing the CustomResourceDefinitions/);
+      expect(output).toContain('ok   thinkube-control');
+      // The checks run side by side, each read with its 10 s deadline; without one, preflight waits for good.
+      expect(Date.now() - started).toBeLessThan(35_000);
+    } finally {
+      await silent.close();
+    }
+  });
+
   it('sees Flux\'s CRDs, and fluxHelmRelease fits only once its controllers run', async () => {
     const k = kube();
     await k.kubectlOk(['apply', '--server-side', ...FLUX_CRDS.flatMap((file) => ['-f', file])]);
@@ -292,8 +309,9 @@ describe.skipIf(tierUnavailable('kube', kubeUnavailableReason()))('preflight aga
     expect(gateway.output).not.toContain('WARN');
     expect(gateway.output).not.toContain('TLS Secret jupyterhub/');
     expect(gateway.output).toContain('preflight: all checks passed\n');
-    await k.kubectlOk(['delete', 'crd', 'gateways.gateway.networking.k8s.io', 'httproutes.gateway.networking.k8s.io']);
-  }, 120_000); // Twelve calls to the plane, four of them a full preflight; CI once saw one of them stall for 30 s.
+    // No waiting for the CRD finalizer: it once took more than 60 s here, and the tests after this one do not need them gone.
+    await k.kubectlOk(['delete', 'crd', 'gateways.gateway.networking.k8s.io', 'httproutes.gateway.networking.k8s.io', '--wait=false']);
+  }, 120_000);
 
   it('finds the helm-controller that k3s embeds by its nodes, when there is no Lease to read', async () => {
     const k = kube();
