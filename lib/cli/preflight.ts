@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { BootstrapError } from '../bootstrap/errors.js';
 import { ExitCode } from '../bootstrap/exit-codes.js';
-import { ConfigError, loadConfig } from '../config/index.js';
+import { ConfigError, TOOL_DEFAULTS, loadConfig } from '../config/index.js';
 import { type ClusterCapabilities, detectCapabilities, formatCapabilities, misfitWarnings } from '../preflight/capabilities.js';
 import { DEFAULT_PREFLIGHT_TIMEOUT_SECONDS, formatResults, preflight } from '../preflight/run.js';
 import type { CliCommand, CliIo } from './io.js';
@@ -25,7 +25,8 @@ Options:
   --kubeconfig FILE            kubeconfig to use (default: $KUBECONFIG, ~/.kube/config)
   --thinkube-control-url URL   thinkube-control API base reachable from here
                                (default: thinkubeControl.url of the config)
-  --timeout SECONDS            thinkube-control request timeout (default: ${DEFAULT_PREFLIGHT_TIMEOUT_SECONDS})
+  --timeout SECONDS            thinkube-control request timeout (default: ${DEFAULT_PREFLIGHT_TIMEOUT_SECONDS});
+                               each request to the cluster has ${TOOL_DEFAULTS.requestTimeoutSeconds} s
   -h, --help                   this text`;
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {

@@ -5,6 +5,7 @@ import {
 } from '@kubernetes/client-node';
 import { clusterDescription, kubeFailure } from '../bootstrap/cluster/kube-failure.js';
 import type { Config, Delivery, Routing, TlsMode } from '../config/index.js';
+import { boundedApiClient } from '../bootstrap/cluster/kube-session.js';
 
 /**
  * What the cluster can reconcile, read once before `kubectl apply -f dist`:
@@ -114,21 +115,21 @@ async function attempt<T>(read: () => Promise<T>, missing?: T): Promise<T | unde
 
 async function readCluster(kube: KubeConfig, config: Config): Promise<ClusterFacts> {
   // The one read that must succeed: without the CRD list nothing can be said.
-  const crds: CrdVersions = new Map((await kube.makeApiClient(ApiextensionsV1Api).listCustomResourceDefinition()).items
+  const crds: CrdVersions = new Map((await boundedApiClient(kube, ApiextensionsV1Api).listCustomResourceDefinition()).items
     .map((crd) => [crd.metadata?.name ?? '', servedVersions(crd)]));
-  const core = kube.makeApiClient(CoreV1Api);
+  const core = boundedApiClient(kube, CoreV1Api);
   const secretExists = (namespace: string, name: string) => attempt(async () => {
     await core.readNamespacedSecret({ namespace, name });
     return true;
   }, false);
   const [deployments, lease, nodes, helmCharts, ingressClasses, wildcardSecret, hubSecret] = await Promise.all([
-    attempt(async () => (await kube.makeApiClient(AppsV1Api).listDeploymentForAllNamespaces()).items),
-    attempt(() => kube.makeApiClient(CoordinationV1Api).readNamespacedLease(HELM_CONTROLLER_LEASE), undefined),
+    attempt(async () => (await boundedApiClient(kube, AppsV1Api).listDeploymentForAllNamespaces()).items),
+    attempt(() => boundedApiClient(kube, CoordinationV1Api).readNamespacedLease(HELM_CONTROLLER_LEASE), undefined),
     attempt(async () => (await core.listNode()).items),
     crds.has(CAPABILITY_CRDS.helmChart)
-      ? attempt(async () => ((await kube.makeApiClient(CustomObjectsApi).listClusterCustomObject({ group: 'helm.cattle.io', version: 'v1', plural: 'helmcharts' })) as { items: HelmChartObject[] }).items)
+      ? attempt(async () => ((await boundedApiClient(kube, CustomObjectsApi).listClusterCustomObject({ group: 'helm.cattle.io', version: 'v1', plural: 'helmcharts' })) as { items: HelmChartObject[] }).items)
       : [],
-    attempt(async () => (await kube.makeApiClient(NetworkingV1Api).listIngressClass()).items.map((c) => c.metadata?.name ?? '')),
+    attempt(async () => (await boundedApiClient(kube, NetworkingV1Api).listIngressClass()).items.map((c) => c.metadata?.name ?? '')),
     secretExists(config.tls.sourceNamespace, config.tls.sourceSecretName),
     secretExists(config.namespace, config.ingress.tlsSecretName),
   ]);

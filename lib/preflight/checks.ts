@@ -2,6 +2,7 @@ import {
   ApiextensionsV1Api, CoreV1Api, type KubeConfig, NetworkingV1Api, StorageV1Api, type V1Ingress,
 } from '@kubernetes/client-node';
 import { apiStatus, clusterDescription, kubeFailure } from '../bootstrap/cluster/kube-failure.js';
+import { boundedApiClient } from '../bootstrap/cluster/kube-session.js';
 import type { Config } from '../config/index.js';
 import { THINKUBE_CONTROL_PATHS } from '../model/thinkube-control.js';
 import { LEGACY_INGRESS_NAME } from '../teardown/legacy.js';
@@ -40,7 +41,7 @@ export function oidcSecretCheck(kube: KubeConfig, config: Config): Check {
   const name = `OIDC Secret ${config.namespace}/${config.keycloak.oidcSecretName}`;
   return async () => {
     try {
-      const secret = await kube.makeApiClient(CoreV1Api).readNamespacedSecret({ name: config.keycloak.oidcSecretName, namespace: config.namespace });
+      const secret = await boundedApiClient(kube, CoreV1Api).readNamespacedSecret({ name: config.keycloak.oidcSecretName, namespace: config.namespace });
       const missing = ['client_id', 'client_secret'].filter((key) => !secret.data?.[key]);
       if (missing.length > 0) return { name, ok: false, detail: `lacks ${missing.join(' and ')}: run npm run bootstrap:keycloak` };
       return { name, ok: true, detail: 'has client_id and client_secret' };
@@ -54,7 +55,7 @@ export function tlsSecretCheck(kube: KubeConfig, config: Config): Check {
   const name = `TLS Secret ${config.namespace}/${config.ingress.tlsSecretName}`;
   return async () => {
     try {
-      const secret = await kube.makeApiClient(CoreV1Api).readNamespacedSecret({ name: config.ingress.tlsSecretName, namespace: config.namespace });
+      const secret = await boundedApiClient(kube, CoreV1Api).readNamespacedSecret({ name: config.ingress.tlsSecretName, namespace: config.namespace });
       if (!secret.data?.['tls.crt'] || !secret.data?.['tls.key']) return { name, ok: false, detail: 'lacks tls.crt or tls.key' };
       return { name, ok: true, detail: 'has tls.crt and tls.key' };
     } catch (error) {
@@ -70,7 +71,7 @@ export function helmChartCrdCheck(kube: KubeConfig): Check {
   const name = 'HelmChart CRD helmcharts.helm.cattle.io';
   return async () => {
     try {
-      const crd = await kube.makeApiClient(ApiextensionsV1Api).readCustomResourceDefinition({ name: 'helmcharts.helm.cattle.io' });
+      const crd = await boundedApiClient(kube, ApiextensionsV1Api).readCustomResourceDefinition({ name: 'helmcharts.helm.cattle.io' });
       const served = crd.spec.versions.some((v) => v.name === 'v1' && v.served);
       return served
         ? { name, ok: true, detail: 'v1 is served' }
@@ -88,7 +89,7 @@ export function storageClassCheck(kube: KubeConfig, config: Config): Check {
   const name = `StorageClass ${config.storage.storageClassName}`;
   return async () => {
     try {
-      const storageClass = await kube.makeApiClient(StorageV1Api).readStorageClass({ name: config.storage.storageClassName });
+      const storageClass = await boundedApiClient(kube, StorageV1Api).readStorageClass({ name: config.storage.storageClassName });
       // Kubernetes defaults an unset reclaimPolicy to Delete.
       const reclaimPolicy = storageClass.reclaimPolicy ?? 'Delete';
       if (reclaimPolicy !== 'Delete') return { name, ok: true, detail: `provisioner ${storageClass.provisioner}, reclaimPolicy ${reclaimPolicy}` };
@@ -119,7 +120,7 @@ export function claimVolumesCheck(kube: KubeConfig, config: Config): Check {
   const name = `Volumes of the claims in ${config.namespace}`;
   return async () => {
     try {
-      const core = kube.makeApiClient(CoreV1Api);
+      const core = boundedApiClient(kube, CoreV1Api);
       const claims = (await core.listNamespacedPersistentVolumeClaim({ namespace: config.namespace })).items
         .filter((claim) => claim.spec?.volumeName);
       if (claims.length === 0) return { name, ok: true, detail: 'no claim is bound yet' };
@@ -160,7 +161,7 @@ export function duplicateIngressCheck(kube: KubeConfig, config: Config): Check {
   const name = `Ingresses for ${config.hostname}`;
   return async () => {
     try {
-      const list = await kube.makeApiClient(NetworkingV1Api).listIngressForAllNamespaces();
+      const list = await boundedApiClient(kube, NetworkingV1Api).listIngressForAllNamespaces();
       const others = list.items.filter((ingress) => routesHost(ingress, config.hostname)
         && !(ingress.metadata?.namespace === config.namespace && ingress.metadata?.name === config.chart.releaseName));
       if (others.length === 0) return { name, ok: true, detail: `none besides ours (${config.namespace}/${config.chart.releaseName})` };

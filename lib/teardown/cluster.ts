@@ -2,6 +2,7 @@ import {
   ApiException, CoreV1Api, type KubeConfig, type KubernetesObject, KubernetesObjectApi,
 } from '@kubernetes/client-node';
 import { clusterDescription, kubeFailure } from '../bootstrap/cluster/kube-failure.js';
+import { boundedApiClient, boundedConfiguration } from '../bootstrap/cluster/kube-session.js';
 import { withRetry } from '../bootstrap/retry.js';
 import { type Target, describeTarget } from './target.js';
 
@@ -21,8 +22,9 @@ export class TeardownCluster {
   private readonly where: string;
 
   constructor(kubeconfig: KubeConfig) {
-    this.objects = KubernetesObjectApi.makeApiClient(kubeconfig);
-    this.core = kubeconfig.makeApiClient(CoreV1Api);
+    // Every request has a deadline: a read that never returns would stall the wait loops for good.
+    this.objects = new KubernetesObjectApi(boundedConfiguration(kubeconfig));
+    this.core = boundedApiClient(kubeconfig, CoreV1Api);
     this.where = clusterDescription(kubeconfig);
   }
 

@@ -1,8 +1,11 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { synthesizedObjects } from '../../lib/app/jupyterhub-chart.js';
 import { resolveConfig } from '../../lib/config/index.js';
 import { planTeardown } from '../../lib/teardown/plan.js';
 import { describeTarget } from '../../lib/teardown/target.js';
+import { silentServer, writeTokenKubeconfig } from '../support/kubeconfig.js';
+import { tempDir } from '../support/temp-dir.js';
 import { runCommand } from './run-teardown.js';
 
 describe('the teardown plan of the synthesized objects', () => {
@@ -73,6 +76,21 @@ describe('teardown refuses before touching a cluster', () => {
     expect(result.stderr).toContain(message);
     expect(result.stdout).toBe('');
   });
+
+  it('gives up on an API server that accepts connections and never answers: exit 6 in bounded time', async () => {
+    const silent = await silentServer();
+    try {
+      const kubeconfig = writeTokenKubeconfig(join(tempDir('tjh-teardown-silent'), 'silent'), { name: 'silent', server: `https://127.0.0.1:${silent.port}`, token: 'nothing' });
+      const started = Date.now();
+      const result = await runCommand(['teardown'], { KUBECONFIG: kubeconfig });
+      expect(result.stderr).toMatch(/cluster https:\/\/127\.0\.0\.1:\d+ \(context "silent"\) did not answer in time while deleting Ingress jupyterhub\/jupyterhub, also after retries: check KUBECONFIG/);
+      expect(result.code).toBe(6);
+      // 4 attempts with a 10 s deadline each and the backoff between them; without a deadline, teardown waits for good.
+      expect(Date.now() - started).toBeLessThan(75_000);
+    } finally {
+      await silent.close();
+    }
+  }, 120_000);
 
   it('lists teardown and import-inventory among the commands', async () => {
     const result = await runCommand(['--help'], {});

@@ -1,5 +1,5 @@
 import {
-  AuthorizationV1Api, KubeConfig, type KubernetesObject, KubernetesObjectApi, PatchStrategy, type RequestContext,
+  AuthorizationV1Api, type Configuration, KubeConfig, type KubernetesObject, KubernetesObjectApi, PatchStrategy, type RequestContext,
   type ResponseContext, ServerConfiguration, createConfiguration,
 } from '@kubernetes/client-node';
 import { TOOL_DEFAULTS } from '../../config/index.js';
@@ -36,6 +36,34 @@ const NEEDS = 'get/create/patch on namespaces and secrets';
 /** Per-request deadline towards the cluster when none is given. */
 export const DEFAULT_KUBE_TIMEOUT_MS = TOOL_DEFAULTS.requestTimeoutSeconds * 1000;
 
+/**
+ * The configuration KubeConfig.makeApiClient builds, plus an abort signal per
+ * request: an API server that accepts connections and never answers fails the
+ * request after `timeoutMs` instead of hanging the command.
+ */
+export function boundedConfiguration(kubeconfig: KubeConfig, timeoutMs: number = DEFAULT_KUBE_TIMEOUT_MS): Configuration {
+  const server = kubeconfig.getCurrentCluster()?.server;
+  if (server === undefined) {
+    throw new BootstrapError(`the kubeconfig has no current cluster (context "${kubeconfig.getCurrentContext()}"): fix KUBECONFIG or its current-context`, ExitCode.clusterUnreachable);
+  }
+  return createConfiguration({
+    baseServer: new ServerConfiguration(server, {}),
+    authMethods: { default: kubeconfig },
+    promiseMiddleware: [{
+      pre: async (context: RequestContext) => {
+        context.setSignal(AbortSignal.timeout(timeoutMs));
+        return context;
+      },
+      post: async (response: ResponseContext) => response,
+    }],
+  });
+}
+
+/** An API client (CoreV1Api, …) whose every request has a deadline, as `kubeconfig.makeApiClient(api)` without one. */
+export function boundedApiClient<T>(kubeconfig: KubeConfig, api: new (configuration: Configuration) => T, timeoutMs?: number): T {
+  return new api(boundedConfiguration(kubeconfig, timeoutMs));
+}
+
 /** Rejects after `ms`: a backstop for what the abort signal cannot stop (an exec credential plugin that never returns). */
 function withDeadline<T>(operation: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -62,24 +90,8 @@ export class KubeSession {
   constructor(kubeconfig: KubeConfig, options: { readonly timeoutMs?: number; readonly retry?: RetryPolicy } = {}) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_KUBE_TIMEOUT_MS;
     this.retry = options.retry ?? DEFAULT_RETRY;
-    const server = kubeconfig.getCurrentCluster()?.server;
     this.where = clusterDescription(kubeconfig);
-    if (server === undefined) {
-      throw new BootstrapError(`the kubeconfig has no current cluster (context "${kubeconfig.getCurrentContext()}"): fix KUBECONFIG or its current-context`, ExitCode.clusterUnreachable);
-    }
-    const timeoutMs = this.timeoutMs;
-    // The same configuration KubeConfig.makeApiClient builds, plus an abort signal per request.
-    const configuration = createConfiguration({
-      baseServer: new ServerConfiguration(server, {}),
-      authMethods: { default: kubeconfig },
-      promiseMiddleware: [{
-        pre: async (context: RequestContext) => {
-          context.setSignal(AbortSignal.timeout(timeoutMs));
-          return context;
-        },
-        post: async (response: ResponseContext) => response,
-      }],
-    });
+    const configuration = boundedConfiguration(kubeconfig, this.timeoutMs);
     this.api = new KubernetesObjectApi(configuration);
     this.authorization = new AuthorizationV1Api(configuration);
   }
