@@ -4,8 +4,8 @@ import {
   type V1Lease, type V1Node,
 } from '@kubernetes/client-node';
 import { clusterDescription, kubeFailure } from '../bootstrap/cluster/kube-failure.js';
-import type { Config, Delivery, Routing, TlsMode } from '../config/index.js';
 import { boundedApiClient } from '../bootstrap/cluster/kube-session.js';
+import type { Config, Delivery, Routing, TlsMode } from '../config/index.js';
 
 /**
  * What the cluster can reconcile, read once before `kubectl apply -f dist`:
